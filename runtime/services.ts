@@ -1,0 +1,67 @@
+// Our own processes on top of PostgreSQL and Temporal: the worker and the HTTP API. `npm start`
+// runs both in one process; production runs them apart (worker-main.ts, api-main.ts).
+import type { AddressInfo } from 'node:net';
+import { Client } from '@temporalio/client';
+import { NativeConnection, type Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import { buildApp } from '../api/app.js';
+import { connectDatabase, migrateDatabase } from '../db/client.js';
+import type { Config } from './config.js';
+import { connectTemporal } from './temporal-connection.js';
+import { createWorker, installRuntime } from './worker.js';
+
+export interface Targets {
+  databaseUrl: string;
+  temporalAddress: string;
+  temporalUiUrl?: string | undefined;
+}
+
+export async function startWorker(config: Config, targets: Targets): Promise<{ worker: Worker; stop(): Promise<void> }> {
+  installRuntime(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN');
+  await migrateDatabase(targets.databaseUrl);
+  const database = connectDatabase(targets.databaseUrl);
+  const connection = await NativeConnection.connect({ address: targets.temporalAddress });
+  const worker = await createWorker({
+    connection,
+    namespace: config.TEMPORAL_NAMESPACE,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    db: database.db,
+    workflowBundle: process.env.WORKFLOW_BUNDLE ? { codePath: process.env.WORKFLOW_BUNDLE } : undefined,
+  });
+  const running = worker.run();
+  return {
+    worker,
+    async stop() {
+      if (worker.getState() === 'RUNNING') worker.shutdown();
+      await running;
+      await connection.close();
+      await database.close();
+    },
+  };
+}
+
+export async function startApi(config: Config, targets: Targets): Promise<{ app: FastifyInstance; url: string; stop(): Promise<void> }> {
+  await migrateDatabase(targets.databaseUrl);
+  const database = connectDatabase(targets.databaseUrl);
+  const connection = await connectTemporal(targets.temporalAddress);
+  const temporal = new Client({ connection, namespace: config.TEMPORAL_NAMESPACE });
+  const app = await buildApp({
+    database,
+    temporal,
+    taskQueue: config.TEMPORAL_TASK_QUEUE,
+    temporalUiUrl: targets.temporalUiUrl,
+    logLevel: config.LOG_LEVEL,
+  });
+  await app.listen({ host: config.HOST, port: config.PORT });
+  const shown = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
+  const { port } = app.server.address() as AddressInfo;
+  return {
+    app,
+    url: `http://${shown}:${port}`,
+    async stop() {
+      await app.close();
+      await connection.close();
+      await database.close();
+    },
+  };
+}

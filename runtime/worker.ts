@@ -1,0 +1,36 @@
+import { fileURLToPath } from 'node:url';
+import { DefaultLogger, type NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { createActivities } from '../activities/index.js';
+import type { Database } from '../db/client.js';
+
+export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
+
+export async function createWorker(opts: {
+  connection: NativeConnection;
+  namespace: string;
+  taskQueue: string;
+  db: Database;
+  /** A prebuilt bundle (production, tests); without one the worker bundles from source at start. */
+  workflowBundle?: { code: string } | { codePath: string } | undefined;
+  identity?: string | undefined;
+}): Promise<Worker> {
+  const options: WorkerOptions = {
+    connection: opts.connection,
+    namespace: opts.namespace,
+    taskQueue: opts.taskQueue,
+    activities: createActivities(opts.db),
+    // Measures live for months: keep a bounded cache and let evicted ones replay on demand.
+    maxCachedWorkflows: 500,
+    ...(opts.identity ? { identity: opts.identity } : {}),
+    ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
+  };
+  return Worker.create(options);
+}
+
+let runtimeInstalled = false;
+/** The SDK's own logs at WARN and above: bundler and state chatter hide what matters. Once per process. */
+export function installRuntime(level: 'WARN' | 'INFO' | 'DEBUG' = 'WARN'): void {
+  if (runtimeInstalled) return;
+  Runtime.install({ logger: new DefaultLogger(level) });
+  runtimeInstalled = true;
+}

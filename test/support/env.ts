@@ -1,0 +1,93 @@
+// Per test file: a database of its own (migrated), a Temporal client and a worker on a task
+// queue of its own, so files run in parallel without seeing each other's rows or workflows.
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
+import { inject } from 'vitest';
+import { connectDatabase, migrateDatabase, type DatabaseHandle } from '../../db/client.js';
+import { ensureDatabase } from '../../runtime/local/postgres.js';
+import { createWorker, installRuntime, workflowsPath } from '../../runtime/worker.js';
+
+export interface TestEnv {
+  databaseUrl: string;
+  database: DatabaseHandle;
+  temporalAddress: string;
+  client: Client;
+  taskQueue: string;
+  startWorker(identity?: string): Promise<RunningWorker>;
+  close(): Promise<void>;
+}
+
+export interface RunningWorker {
+  worker: Worker;
+  stop(): Promise<void>;
+}
+
+let bundle: Promise<{ code: string }> | undefined;
+/** Bundling takes a second or two and ~300 MB: once per test file. */
+export function workflowBundle(): Promise<{ code: string }> {
+  bundle ??= bundleWorkflowCode({ workflowsPath, logger: quietLogger });
+  return bundle;
+}
+
+const quietLogger = {
+  log: () => undefined,
+  trace: () => undefined,
+  debug: () => undefined,
+  info: () => undefined,
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};
+
+export async function createTestEnv(name: string): Promise<TestEnv> {
+  installRuntime();
+  const base = new URL(inject('databaseUrl'));
+  const dbName = `t_${name.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomUUID().slice(0, 8)}`;
+  await ensureDatabase(base.toString(), dbName);
+  const dbUrl = new URL(base);
+  dbUrl.pathname = `/${dbName}`;
+  const databaseUrl = dbUrl.toString();
+  await migrateDatabase(databaseUrl);
+  const database = connectDatabase(databaseUrl);
+
+  const temporalAddress = inject('temporalAddress');
+  const connection = await Connection.connect({ address: temporalAddress });
+  const client = new Client({ connection });
+  const taskQueue = `test-${name}-${randomUUID().slice(0, 8)}`;
+  const workers: RunningWorker[] = [];
+
+  return {
+    databaseUrl,
+    database,
+    temporalAddress,
+    client,
+    taskQueue,
+    async startWorker(identity?: string) {
+      const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
+      const worker = await createWorker({
+        connection: nativeConnection,
+        namespace: 'default',
+        taskQueue,
+        db: database.db,
+        workflowBundle: await workflowBundle(),
+        identity,
+      });
+      const running = worker.run();
+      const handle: RunningWorker = {
+        worker,
+        async stop() {
+          if (worker.getState() === 'RUNNING') worker.shutdown();
+          await running;
+          await nativeConnection.close();
+        },
+      };
+      workers.push(handle);
+      return handle;
+    },
+    async close() {
+      for (const w of workers) await w.stop();
+      await connection.close();
+      await database.close();
+    },
+  };
+}
