@@ -2,6 +2,7 @@ import { fileURLToPath } from 'node:url';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
+import { seedCalendar } from './calendar-seed.js';
 import * as schema from './schema/index.js';
 
 export type Database = PostgresJsDatabase<typeof schema>;
@@ -26,11 +27,14 @@ const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url))
 // Any fixed number: processes starting together (API and worker) migrate one at a time.
 const MIGRATION_LOCK = 7_300_001;
 
+/** Applies migrations and seeds reference data the code relies on (the holiday calendar). */
 export async function migrateDatabase(url: string): Promise<void> {
   const sql = postgres(url, { max: 1, onnotice: () => undefined, connect_timeout: 5 });
   try {
     await sql`select pg_advisory_lock(${MIGRATION_LOCK})`;
-    await migrate(drizzle(sql), { migrationsFolder });
+    const db = drizzle(sql, { schema, casing: 'snake_case' });
+    await migrate(db, { migrationsFolder });
+    await seedCalendar(db);
     await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`;
   } finally {
     await sql.end({ timeout: 5 });

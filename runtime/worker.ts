@@ -21,6 +21,8 @@ export async function createWorker(opts: {
     activities: createActivities(opts.db),
     // Measures live for months: keep a bounded cache and let evicted ones replay on demand.
     maxCachedWorkflows: 500,
+    // Let running activities (a projection mid-transaction) finish on SIGTERM before they are cancelled.
+    shutdownGraceTime: '30s',
     ...(opts.identity ? { identity: opts.identity } : {}),
     ...(opts.workflowBundle ? { workflowBundle: opts.workflowBundle } : { workflowsPath }),
   };
