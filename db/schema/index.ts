@@ -7,3 +7,5 @@ export * from './progress-report.js';
 export * from './audit-event.js';
 export * from './outbox.js';
 export * from './calendar.js';
+export * from './session.js';
+export * from './notification.js';
