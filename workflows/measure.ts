@@ -12,6 +12,7 @@ import {
   defineQuery,
   defineSignal,
   defineUpdate,
+  patched,
   proxyActivities,
   setHandler,
   workflowInfo,
@@ -190,7 +191,8 @@ const SYSTEM: Actor = { id: 'system', role: 'system' };
 const OPEN: MeasureStatus[] = ['dispatched', 'supervised', 'closure_review'];
 
 const { projectMeasure, loadCalendar } = proxyActivities<ReturnType<typeof createActivities>>({
-  startToCloseTimeout: '30 seconds',
+  // A projection is one short transaction; a worker that died holding one is noticed this soon.
+  startToCloseTimeout: '10 seconds',
   // Projection must land eventually: PostgreSQL down for an hour delays it, never drops it.
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
@@ -633,6 +635,9 @@ export async function measureWorkflow(input: MeasureInput): Promise<MeasureStatu
         await commit('approve_closure', a.actor, 'closure_review', { detail: { reason: a.reason }, notify: notifyLead('closure.approved', '销号申请已通过，措施已销号') });
       } else {
         enterSupervision(now);
+        // Since v2 a returned measure opens a dispatch round at once, asking for a report on the
+        // rework; measures that were running before the change keep the old path.
+        if (patched('return-opens-round')) s.nextRoundAt = now;
         await commit('return_closure', a.actor, 'closure_review', { detail: { reason: a.reason }, notify: notifyLead('closure.returned', `销号申请被退回：${a.reason}`) });
       }
     },

@@ -160,12 +160,15 @@ describe('timers and the escalation ladder', () => {
     await measures.act(input.measureId, 'applyClosure', { actor: dept('health'), summary: '已完成', evidence: [{ name: '总结.pdf' }] });
     let view = await measures.act(input.measureId, 'reviewClosure', { actor: office, decision: 'return', reason: '佐证材料不足' });
     expect(view).toMatchObject({ status: 'supervised', list: 'supervision' });
+    // A returned measure is asked at once for a report on the rework.
+    await expect.poll(async () => (await measures.state(input.measureId)).round?.n, { timeout: 5000 }).toBe(1);
+    view = await measures.state(input.measureId);
     await expectProjected(view);
     view = await measures.act(input.measureId, 'applyClosure', { actor: dept('health'), summary: '已补充材料', evidence: [{ name: '总结.pdf' }, { name: '验收报告.pdf' }] });
     expect(view.closureApplication!.evidence).toHaveLength(2);
     view = await measures.act(input.measureId, 'reviewClosure', { actor: office, decision: 'approve' });
     expect(view.status).toBe('closed');
-    expect(view.timeline.map((t) => t.action)).toEqual(['dispatch', 'acknowledge', 'apply_closure', 'return_closure', 'apply_closure', 'approve_closure']);
+    expect(view.timeline.map((t) => t.action)).toEqual(['dispatch', 'acknowledge', 'apply_closure', 'return_closure', 'round_opened', 'apply_closure', 'approve_closure']);
     const returned = (await outbox(db(), input.measureId)).find((n) => n.kind === 'closure.returned')!;
     expect(returned.payload).toMatchObject({ reason: '佐证材料不足' });
   });

@@ -1,6 +1,8 @@
 // Per test file: a database of its own (migrated), a Temporal client and a worker on a task
 // queue of its own, so files run in parallel without seeing each other's rows or workflows.
+import { type ChildProcess, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
+import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
@@ -90,4 +92,17 @@ export async function createTestEnv(name: string): Promise<TestEnv> {
       await database.close();
     },
   };
+}
+
+/** Starts test/support/worker-process.ts in a child process; resolves once its worker polls. */
+export async function spawnWorkerProcess(env: Pick<TestEnv, 'databaseUrl' | 'temporalAddress' | 'taskQueue'>): Promise<ChildProcess> {
+  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./worker-process.ts', import.meta.url))], {
+    env: { ...process.env, DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.temporalAddress, TASK_QUEUE: env.taskQueue },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.stdout!.setEncoding('utf8').on('data', (chunk: string) => chunk.includes('worker ready') && resolve());
+    child.once('exit', (code) => reject(new Error(`worker process exited early (${code})`)));
+  });
+  return child;
 }
