@@ -203,6 +203,32 @@ describe('timers and the escalation ladder', () => {
     await measures.act(input.measureId, 'cancel', { actor: office, reason: '测试结束' });
   });
 
+  it('sends a decline (申请调整) to the coordination office and stops chasing that department', async () => {
+    const input = await newMeasure(db(), { cooperating: ['finance'], rules: { acknowledgeDue: sec(1) } });
+    await measures.start(input);
+    const view = await measures.act(input.measureId, 'decline', { actor: dept('finance'), departmentId: 'finance', reason: '该项工作不属于本单位职责' });
+    expect(view.assignments.find((a) => a.departmentId === 'finance')).toMatchObject({ declineReason: '该项工作不属于本单位职责' });
+    await expect(measures.act(input.measureId, 'decline', { actor: dept('health'), departmentId: 'health', reason: ' ' })).rejects.toMatchObject({ code: 'VALIDATION', field: 'reason' });
+    await expect.poll(async () => (await escalations(db(), input.measureId)).length, { timeout: 5000 }).toBeGreaterThanOrEqual(1);
+    // Only the lead department, which did not decline, is chased.
+    expect(new Set((await trail(db(), input.measureId)).filter((e) => e.action === 'escalate').map((e) => (e.detail as { departmentId: string }).departmentId))).toEqual(new Set(['health']));
+    const declined = (await outbox(db(), input.measureId)).find((n) => n.kind === 'assignment.declined')!;
+    expect(declined).toMatchObject({ recipientRole: 'coordination_office', payload: expect.objectContaining({ departmentId: 'finance' }) });
+    await measures.act(input.measureId, 'cancel', { actor: office, reason: '测试结束' });
+  });
+
+  it('holds the coordination office to its own review due time', async () => {
+    const input = await newMeasure(db(), { deadlineInSeconds: 3600, cooperating: [], rules: { reviewDue: sec(1), reviewLadder: [{ level: 1, after: sec(0) }, { level: 3, after: sec(1) }] } });
+    await measures.start(input);
+    await measures.act(input.measureId, 'acknowledge', { actor: dept('health'), departmentId: 'health' });
+    await measures.act(input.measureId, 'applyClosure', { actor: dept('health'), summary: '完成', evidence: [{ name: '总结.pdf' }] });
+    await expect.poll(async () => (await escalations(db(), input.measureId)).map((e) => `${e.item}:${e.level}`), { timeout: 10_000 }).toEqual(['review:1', 'review:3']);
+    const notes = (await outbox(db(), input.measureId)).filter((n) => n.kind === 'escalation.review').map((n) => n.recipientRole);
+    expect(notes).toEqual(['coordination_office', 'leader', 'coordination_office']);
+    const view = await measures.act(input.measureId, 'reviewClosure', { actor: office, decision: 'approve' });
+    expect(view).toMatchObject({ status: 'closed', escalationLevel: 0 });
+  });
+
   it('ends every timer on cancel', async () => {
     const input = await newMeasure(db(), { cooperating: [], rules: { acknowledgeDue: sec(2) } });
     await measures.start(input);
