@@ -1,11 +1,24 @@
+import type { Client } from '@temporalio/client';
 import type { Database } from '../db/client.js';
 import { createCalendarActivities } from './calendar.js';
+import { afterOutboxCommit, createNotificationActivities } from './notifications/index.js';
+import { type NotificationSettings, resolveSettings } from './notifications/settings.js';
 import { createProjectionActivities } from './projection.js';
 
-/** Every activity the worker registers, bound to its database. */
-export function createActivities(db: Database) {
+export interface ActivityDeps {
+  db: Database;
+  /** Activities start workflows (notification delivery) through it. */
+  client: Client;
+  taskQueue: string;
+  notifications?: Partial<NotificationSettings> | undefined;
+}
+
+/** Every activity the worker registers, bound to its database and Temporal client. */
+export function createActivities(deps: ActivityDeps) {
+  const notify = { db: deps.db, client: deps.client, taskQueue: deps.taskQueue, settings: resolveSettings(deps.notifications) };
   return {
-    ...createProjectionActivities(db),
-    ...createCalendarActivities(db),
+    ...createProjectionActivities(deps.db, { afterCommit: afterOutboxCommit(notify) }),
+    ...createCalendarActivities(deps.db),
+    ...createNotificationActivities(notify),
   };
 }

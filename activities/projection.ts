@@ -1,16 +1,19 @@
 // Projects the measure workflow's steps into PostgreSQL: the three-list read model, assignments,
 // progress reports, the audit trail and notification requests, all in one transaction.
 // Idempotent: each step carries the measure's sequence number, and a step at or below the one
-// already stored is skipped whole, so a retried activity writes nothing twice.
+// already stored is skipped whole, so a retried activity writes nothing twice. Notification
+// entries it wrote are handed to `afterCommit` once the transaction has committed (a skipped step
+// hands none: the sweeper starts whatever a crash left pending).
 import { and, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { assignments, auditEvents, listEntries, measures, notificationOutbox, progressReports } from '../db/schema/index.js';
 import type { ProjectionStep } from '../workflows/measure-types.js';
 
-export function createProjectionActivities(db: Database) {
+export function createProjectionActivities(db: Database, opts: { afterCommit?: (entries: Array<{ id: number; idempotencyKey: string }>) => Promise<void> } = {}) {
   return {
     async projectMeasure(step: ProjectionStep): Promise<'applied' | 'skipped'> {
-      return db.transaction(async (tx) => {
+      let written: Array<{ id: number; idempotencyKey: string }> = [];
+      const result = await db.transaction(async (tx) => {
         // Lock the measure's entry so concurrent retries of the same step serialise.
         const [current] = await tx
           .select({ seq: listEntries.seq })
@@ -92,7 +95,7 @@ export function createProjectionActivities(db: Database) {
         });
 
         if (step.notifications?.length) {
-          await tx
+          written = await tx
             .insert(notificationOutbox)
             .values(
               step.notifications.map((n) => ({
@@ -104,10 +107,13 @@ export function createProjectionActivities(db: Database) {
                 payload: n.payload,
               })),
             )
-            .onConflictDoNothing({ target: notificationOutbox.idempotencyKey });
+            .onConflictDoNothing({ target: notificationOutbox.idempotencyKey })
+            .returning({ id: notificationOutbox.id, idempotencyKey: notificationOutbox.idempotencyKey });
         }
-        return 'applied';
+        return 'applied' as const;
       });
+      if (written.length && opts.afterCommit) await opts.afterCommit(written);
+      return result;
     },
   };
 }

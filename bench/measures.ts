@@ -34,9 +34,10 @@ async function main(): Promise<void> {
   const database = connectDatabase(local.databaseUrl, { max: 20 });
   const connection = await Connection.connect({ address: local.temporalAddress });
   const nativeConnection = await NativeConnection.connect({ address: local.temporalAddress });
-  const worker = await createWorker({ connection: nativeConnection, namespace: 'default', taskQueue: 'bench', db: database.db });
+  const temporal = new Client({ connection });
+  const worker = await createWorker({ connection: nativeConnection, namespace: 'default', taskQueue: 'bench', db: database.db, client: temporal });
   const running = worker.run();
-  const client = new MeasureClient(new Client({ connection }), 'bench');
+  const client = new MeasureClient(temporal, 'bench');
 
   try {
     const { db } = database;

@@ -20,6 +20,12 @@ const schema = z.object({
   EMBEDDED_TEMPORAL_PORT: port.default(7233),
   EMBEDDED_TEMPORAL_UI_PORT: port.default(8233),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // Notifications: links in messages point at PUBLIC_URL; no SMTP_URL, no email (a warning at start).
+  PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000'),
+  SMTP_URL: z.string().url().refine((u) => /^smtps?:$/.test(new URL(u).protocol), 'smtp://user:pass@host:587 or smtps://…').optional(),
+  MAIL_FROM: z.string().min(1).default('三张清单 <noreply@three-lists.local>'),
+  NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
+  OFFICE_DIGEST_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM').default('08:30'),
 });
 
 export type Config = z.infer<typeof schema> & { dataDir: string };

@@ -4,6 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { Client } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
+import { ensureSchedules } from '../activities/notifications/schedules.js';
+import { notificationSettingsFrom } from '../activities/notifications/settings.js';
 import { buildApp } from '../api/app.js';
 import { connectDatabase, migrateDatabase } from '../db/client.js';
 import type { Config } from './config.js';
@@ -21,13 +23,21 @@ export async function startWorker(config: Config, targets: Targets): Promise<{ w
   await migrateDatabase(targets.databaseUrl);
   const database = connectDatabase(targets.databaseUrl);
   const connection = await NativeConnection.connect({ address: targets.temporalAddress });
+  const clientConnection = await connectTemporal(targets.temporalAddress);
+  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+  const notifications = notificationSettingsFrom(config);
+  if (!notifications.smtpUrl) console.warn('[three-lists] SMTP_URL 未设置，邮件通知关闭 / SMTP_URL is not set: email notifications are off');
   const worker = await createWorker({
     connection,
     namespace: config.TEMPORAL_NAMESPACE,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
     db: database.db,
+    client,
+    notifications,
     workflowBundle: process.env.WORKFLOW_BUNDLE ? { codePath: process.env.WORKFLOW_BUNDLE } : undefined,
   });
+  // The outbox sweeper, the office's daily summary and each leader's digest (idempotent).
+  await ensureSchedules({ client, db: database.db, taskQueue: config.TEMPORAL_TASK_QUEUE, settings: notifications });
   const running = worker.run();
   return {
     worker,
@@ -35,6 +45,7 @@ export async function startWorker(config: Config, targets: Targets): Promise<{ w
       if (worker.getState() === 'RUNNING') worker.shutdown();
       await running;
       await connection.close();
+      await clientConnection.close();
       await database.close();
     },
   };

@@ -1,6 +1,8 @@
 import { fileURLToPath } from 'node:url';
+import type { Client } from '@temporalio/client';
 import { DefaultLogger, type NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
+import type { NotificationSettings } from '../activities/notifications/settings.js';
 import type { Database } from '../db/client.js';
 
 export const workflowsPath = fileURLToPath(new URL('../workflows/index.ts', import.meta.url));
@@ -10,6 +12,9 @@ export async function createWorker(opts: {
   namespace: string;
   taskQueue: string;
   db: Database;
+  /** For activities that start workflows (notification delivery). */
+  client: Client;
+  notifications?: Partial<NotificationSettings> | undefined;
   /** A prebuilt bundle (production, tests); without one the worker bundles from source at start. */
   workflowBundle?: { code: string } | { codePath: string } | undefined;
   identity?: string | undefined;
@@ -18,7 +23,7 @@ export async function createWorker(opts: {
     connection: opts.connection,
     namespace: opts.namespace,
     taskQueue: opts.taskQueue,
-    activities: createActivities(opts.db),
+    activities: createActivities({ db: opts.db, client: opts.client, taskQueue: opts.taskQueue, notifications: opts.notifications }),
     // Measures live for months: keep a bounded cache and let evicted ones replay on demand.
     maxCachedWorkflows: 500,
     // Let running activities (a projection mid-transaction) finish on SIGTERM before they are cancelled.

@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { bundleWorkflowCode, NativeConnection, type Worker } from '@temporalio/worker';
 import { inject } from 'vitest';
+import type { NotificationSettings } from '../../activities/notifications/settings.js';
 import { connectDatabase, migrateDatabase, type DatabaseHandle } from '../../db/client.js';
 import { ensureDatabase } from '../../runtime/local/postgres.js';
 import { createWorker, installRuntime, workflowsPath } from '../../runtime/worker.js';
@@ -16,7 +17,7 @@ export interface TestEnv {
   temporalAddress: string;
   client: Client;
   taskQueue: string;
-  startWorker(identity?: string): Promise<RunningWorker>;
+  startWorker(identity?: string, options?: { notifications?: Partial<NotificationSettings> }): Promise<RunningWorker>;
   close(): Promise<void>;
 }
 
@@ -64,13 +65,15 @@ export async function createTestEnv(name: string): Promise<TestEnv> {
     temporalAddress,
     client,
     taskQueue,
-    async startWorker(identity?: string) {
+    async startWorker(identity?: string, options: { notifications?: Partial<NotificationSettings> } = {}) {
       const nativeConnection = await NativeConnection.connect({ address: temporalAddress });
       const worker = await createWorker({
         connection: nativeConnection,
         namespace: 'default',
         taskQueue,
         db: database.db,
+        client,
+        notifications: options.notifications,
         workflowBundle: await workflowBundle(),
         identity,
       });
@@ -95,9 +98,9 @@ export async function createTestEnv(name: string): Promise<TestEnv> {
 }
 
 /** Starts test/support/worker-process.ts in a child process; resolves once its worker polls. */
-export async function spawnWorkerProcess(env: Pick<TestEnv, 'databaseUrl' | 'temporalAddress' | 'taskQueue'>): Promise<ChildProcess> {
+export async function spawnWorkerProcess(env: Pick<TestEnv, 'databaseUrl' | 'temporalAddress' | 'taskQueue'>, extraEnv: Record<string, string> = {}): Promise<ChildProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('./worker-process.ts', import.meta.url))], {
-    env: { ...process.env, DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.temporalAddress, TASK_QUEUE: env.taskQueue },
+    env: { ...process.env, DATABASE_URL: env.databaseUrl, TEMPORAL_ADDRESS: env.temporalAddress, TASK_QUEUE: env.taskQueue, ...extraEnv },
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {

@@ -1,0 +1,232 @@
+// What a digest holds, gathered from the read model: what was escalated since the last digest,
+// red measures by department, deadlines in the coming two weeks, closures, and the department
+// scorecard. A leader's digest covers the departments and areas they oversee (分管); the
+// coordination office's daily summary covers every measure.
+import { and, eq, gt, inArray, lte, or, sql } from 'drizzle-orm';
+import type { Database } from '../../db/client.js';
+import { auditEvents, departments, leaderAreas, leaderDepartments, listEntries, measures, notificationOutbox, progressReports } from '../../db/schema/index.js';
+
+export interface DigestMeasure {
+  measureId: string;
+  measureSeq: number;
+  title: string;
+  departmentId: string;
+  departmentName: string;
+}
+
+export interface ScorecardRow {
+  departmentId: string;
+  departmentName: string;
+  open: number;
+  red: number;
+  yellow: number;
+  closed: number;
+  /** 签收: how many, and how many on time. */
+  acknowledged: number;
+  acknowledgedOnTime: number;
+  /** 进展反馈: how many, and how many on time. */
+  reports: number;
+  reportsOnTime: number;
+}
+
+export interface DigestContent {
+  audience: 'leader' | 'office';
+  personId?: string | undefined;
+  personName?: string | undefined;
+  since: string;
+  until: string;
+  escalations: Array<DigestMeasure & { level: number; levelName: string; message: string; at: string }>;
+  red: Array<{ departmentId: string; departmentName: string; measures: Array<DigestMeasure & { deadlineAt: string | null; escalationLevel: number; escalationName: string | null }> }>;
+  dueSoon: Array<DigestMeasure & { deadlineAt: string }>;
+  closures: Array<DigestMeasure & { closedAt: string }>;
+  /** The office's summary only: closures awaiting its review. */
+  pendingReview?: Array<DigestMeasure & { reviewDueAt: string | null }> | undefined;
+  scorecard: ScorecardRow[];
+}
+
+export type DigestScope = { kind: 'all' } | { kind: 'leader'; leaderId: string };
+
+const LEVEL_NAMES: Record<number, string> = { 1: '提醒', 2: '催办', 3: '督办', 4: '挂牌督办' };
+const ITEM_NAMES: Record<string, string> = { acknowledge: '签收', report: '进展反馈', deadline: '完成时限', review: '销号审核' };
+const OPEN = new Set(['dispatched', 'supervised', 'closure_review']);
+const TWO_WEEKS_MS = 14 * 24 * 3600 * 1000;
+
+/** The measures a leader oversees: led by a department of theirs, or in an area of theirs. */
+export async function leaderScope(db: Database, leaderId: string): Promise<{ departmentIds: string[]; areaIds: string[] }> {
+  const [ds, as] = await Promise.all([
+    db.select({ id: leaderDepartments.departmentId }).from(leaderDepartments).where(eq(leaderDepartments.leaderId, leaderId)),
+    db.select({ id: leaderAreas.areaId }).from(leaderAreas).where(eq(leaderAreas.leaderId, leaderId)),
+  ]);
+  return { departmentIds: ds.map((d) => d.id), areaIds: as.map((a) => a.id) };
+}
+
+export async function gatherDigest(
+  db: Database,
+  opts: { scope: DigestScope; since: Date; until: Date; person?: { id: string; name: string } | undefined },
+): Promise<DigestContent> {
+  const { since, until } = opts;
+  const names = new Map((await db.select({ id: departments.id, name: departments.name }).from(departments)).map((d) => [d.id, d.name]));
+  const name = (id: string) => names.get(id) ?? id;
+
+  let filter;
+  if (opts.scope.kind === 'leader') {
+    const { departmentIds, areaIds } = await leaderScope(db, opts.scope.leaderId);
+    const parts = [
+      ...(departmentIds.length ? [inArray(listEntries.leadDepartmentId, departmentIds)] : []),
+      ...(areaIds.length ? [inArray(measures.areaId, areaIds)] : []),
+    ];
+    filter = parts.length ? or(...parts) : sql`false`;
+  }
+  const entries = await db
+    .select({
+      measureId: listEntries.measureId,
+      measureSeq: measures.seq,
+      title: measures.title,
+      status: listEntries.status,
+      rag: listEntries.rag,
+      escalationLevel: listEntries.escalationLevel,
+      departmentId: listEntries.leadDepartmentId,
+      deadlineAt: listEntries.deadlineAt,
+      reviewDueAt: listEntries.reviewDueAt,
+      closedAt: listEntries.closedAt,
+    })
+    .from(listEntries)
+    .innerJoin(measures, eq(measures.id, listEntries.measureId))
+    .where(filter)
+    .orderBy(listEntries.leadDepartmentId, measures.seq);
+  const ids = entries.map((e) => e.measureId);
+  const byId = new Map(entries.map((e) => [e.measureId, e]));
+  const base = (e: (typeof entries)[number]): DigestMeasure => ({
+    measureId: e.measureId,
+    measureSeq: e.measureSeq,
+    title: e.title,
+    departmentId: e.departmentId,
+    departmentName: name(e.departmentId),
+  });
+  const open = entries.filter((e) => OPEN.has(e.status));
+
+  // What was escalated: to the leader, the steps addressed to leaders; to the office, every rung.
+  const escalations: DigestContent['escalations'] = [];
+  if (ids.length) {
+    if (opts.scope.kind === 'leader') {
+      const rows = await db
+        .select()
+        .from(notificationOutbox)
+        .where(and(eq(notificationOutbox.recipientRole, 'leader'), inArray(notificationOutbox.measureId, ids), gt(notificationOutbox.createdAt, since), lte(notificationOutbox.createdAt, until)))
+        .orderBy(notificationOutbox.createdAt, notificationOutbox.id);
+      for (const r of rows) {
+        const e = byId.get(r.measureId!)!;
+        const p = r.payload as Record<string, unknown>;
+        const level = Number(p.level ?? 0);
+        const departmentId = typeof p.departmentId === 'string' ? p.departmentId : e.departmentId;
+        escalations.push({
+          ...base(e),
+          departmentId,
+          departmentName: name(departmentId),
+          level,
+          levelName: String(p.levelName ?? LEVEL_NAMES[level] ?? ''),
+          message: String(p.message ?? ''),
+          at: r.createdAt.toISOString(),
+        });
+      }
+    } else {
+      const rows = await db
+        .select()
+        .from(auditEvents)
+        .where(and(eq(auditEvents.action, 'escalate'), gt(auditEvents.occurredAt, since), lte(auditEvents.occurredAt, until)))
+        .orderBy(auditEvents.occurredAt, auditEvents.id);
+      for (const r of rows) {
+        const e = byId.get(r.measureId!);
+        if (!e) continue;
+        const d = r.detail as { level?: number; name?: string; item?: string; departmentId?: string };
+        const level = Number(d.level ?? 0);
+        const levelName = d.name ?? LEVEL_NAMES[level] ?? '';
+        const departmentId = d.departmentId ?? e.departmentId;
+        escalations.push({
+          ...base(e),
+          departmentId,
+          departmentName: name(departmentId),
+          level,
+          levelName,
+          message: `${ITEM_NAMES[d.item ?? ''] ?? d.item ?? ''}逾期${levelName}`,
+          at: r.occurredAt.toISOString(),
+        });
+      }
+    }
+  }
+
+  const redByDept = new Map<string, DigestContent['red'][number]>();
+  for (const e of open.filter((x) => x.rag === 'red')) {
+    const group = redByDept.get(e.departmentId) ?? { departmentId: e.departmentId, departmentName: name(e.departmentId), measures: [] };
+    group.measures.push({ ...base(e), deadlineAt: e.deadlineAt?.toISOString() ?? null, escalationLevel: e.escalationLevel, escalationName: LEVEL_NAMES[e.escalationLevel] ?? null });
+    redByDept.set(e.departmentId, group);
+  }
+
+  const dueSoon = open
+    .filter((e) => e.deadlineAt && e.deadlineAt.getTime() >= until.getTime() && e.deadlineAt.getTime() <= until.getTime() + TWO_WEEKS_MS)
+    .sort((a, b) => a.deadlineAt!.getTime() - b.deadlineAt!.getTime())
+    .map((e) => ({ ...base(e), deadlineAt: e.deadlineAt!.toISOString() }));
+
+  const closures = entries
+    .filter((e) => e.status === 'closed' && e.closedAt && e.closedAt > since && e.closedAt <= until)
+    .map((e) => ({ ...base(e), closedAt: e.closedAt!.toISOString() }));
+
+  // The scorecard: every department leading a measure in scope, and any that acknowledged or reported on one.
+  const card = new Map<string, ScorecardRow>();
+  const row = (departmentId: string) => {
+    let r = card.get(departmentId);
+    if (!r) {
+      r = { departmentId, departmentName: name(departmentId), open: 0, red: 0, yellow: 0, closed: 0, acknowledged: 0, acknowledgedOnTime: 0, reports: 0, reportsOnTime: 0 };
+      card.set(departmentId, r);
+    }
+    return r;
+  };
+  for (const e of entries) {
+    const r = row(e.departmentId);
+    if (OPEN.has(e.status)) {
+      r.open++;
+      if (e.rag === 'red') r.red++;
+      if (e.rag === 'yellow') r.yellow++;
+    }
+    if (e.status === 'closed') r.closed++;
+  }
+  if (ids.length) {
+    const acks = await db
+      .select({ departmentId: sql<string>`${auditEvents.detail}->>'departmentId'`, late: sql<boolean>`coalesce((${auditEvents.detail}->>'late')::boolean, false)`, n: sql<number>`count(*)::int` })
+      .from(auditEvents)
+      .where(and(eq(auditEvents.action, 'acknowledge'), inArray(auditEvents.measureId, ids)))
+      .groupBy(sql`1`, sql`2`);
+    for (const a of acks) {
+      if (!a.departmentId) continue;
+      const r = row(a.departmentId);
+      r.acknowledged += a.n;
+      if (!a.late) r.acknowledgedOnTime += a.n;
+    }
+    const reports = await db
+      .select({ departmentId: progressReports.departmentId, late: progressReports.late, n: sql<number>`count(*)::int` })
+      .from(progressReports)
+      .where(inArray(progressReports.measureId, ids))
+      .groupBy(progressReports.departmentId, progressReports.late);
+    for (const p of reports) {
+      const r = row(p.departmentId);
+      r.reports += p.n;
+      if (!p.late) r.reportsOnTime += p.n;
+    }
+  }
+  const scorecard = [...card.values()].sort((a, b) => b.red - a.red || b.open - a.open || a.departmentName.localeCompare(b.departmentName, 'zh-CN'));
+
+  return {
+    audience: opts.scope.kind === 'leader' ? 'leader' : 'office',
+    ...(opts.person ? { personId: opts.person.id, personName: opts.person.name } : {}),
+    since: since.toISOString(),
+    until: until.toISOString(),
+    escalations,
+    red: [...redByDept.values()],
+    dueSoon,
+    closures,
+    ...(opts.scope.kind === 'all'
+      ? { pendingReview: open.filter((e) => e.status === 'closure_review').map((e) => ({ ...base(e), reviewDueAt: e.reviewDueAt?.toISOString() ?? null })) }
+      : {}),
+    scorecard,
+  };
+}
