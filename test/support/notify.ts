@@ -17,6 +17,7 @@ export async function addPerson(db: Database, p: { role: 'department' | 'coordin
 }
 
 export async function addChannel(db: Database, c: { departmentId?: string; personId?: string; kind: 'email' | 'wecom' | 'dingtalk'; target: string; secret?: string; enabled?: boolean }): Promise<void> {
+  await seedDepartments(db);
   await db.insert(notificationChannels).values({ departmentId: c.departmentId ?? null, personId: c.personId ?? null, kind: c.kind, target: c.target, secret: c.secret ?? null, enabled: c.enabled ?? true });
 }
 
