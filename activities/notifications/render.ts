@@ -208,7 +208,6 @@ export function renderDigest(c: DigestContent, ctx: Pick<RenderContext, 'publicU
   const heading = leader ? `${c.personName ?? ''}同志：以下是${period}分管领域“三张清单”督办情况。` : `以下是${period}全部措施的督办情况。`;
 
   const text = [
-    subject,
     heading,
     ...sections.flatMap((s) => ['', `${s.title}（${s.rows.length}）`, ...(s.rows.length ? s.rows.map((r) => `- ${r.text}${r.link ? ` ${r.link}` : ''}`) : [s.empty])]),
     '',
