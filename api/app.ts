@@ -1,48 +1,121 @@
+// Builds the HTTP API: other people's plugins (security headers, CORS, rate limits, OpenAPI), then
+// ours (errors, authentication, idempotency), then one folder of routes per resource.
 import type { Client } from '@temporalio/client';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import { serializerCompiler } from 'fastify-type-provider-zod';
+import { z } from 'zod';
 import type { DatabaseHandle } from '../db/client.js';
-import { ApiError, type ErrorBody } from './errors.js';
-import { healthRoutes } from './routes/health.js';
+import { MeasureClient } from './measure-client.js';
+import authPlugin from './plugins/auth.js';
+import errorHandler from './plugins/error-handler.js';
+import idempotency from './plugins/idempotency.js';
+import security from './plugins/security.js';
+import docs from './plugins/swagger.js';
+import authRoutes from './routes/auth/index.js';
+import departmentRoutes from './routes/departments/index.js';
+import exportRoutes from './routes/exports/index.js';
+import healthRoutes from './routes/health/index.js';
+import importRoutes from './routes/import/index.js';
+import listRoutes from './routes/lists/index.js';
+import measureRoutes from './routes/measures/index.js';
+import peopleRoutes from './routes/people/index.js';
+import policyRoutes from './routes/policies/index.js';
+import scorecardRoutes from './routes/scorecards/index.js';
 
 export interface AppDeps {
   database: DatabaseHandle;
   temporal: Client;
   taskQueue: string;
+  /** Temporal namespace, for links to the Temporal UI. */
+  temporalNamespace?: string | undefined;
   temporalUiUrl?: string | undefined;
   logLevel?: string;
+  /** Browser origins allowed to call the API (CORS); none by default. */
+  corsOrigins?: string[] | undefined;
+  /** How long a session lasts. */
+  sessionTtlHours?: number | undefined;
+  /** Login attempts allowed per minute from one address. */
+  loginRateLimit?: number | undefined;
+  /** Largest request body (an Excel workbook being the largest), in bytes. */
+  bodyLimitBytes?: number | undefined;
+}
+
+export interface AppSettings {
+  temporalNamespace: string;
+  temporalUiUrl: string | undefined;
+  corsOrigins: string[];
+  sessionTtlHours: number;
+  loginRateLimit: number;
 }
 
 declare module 'fastify' {
   interface FastifyInstance {
     deps: AppDeps;
+    settings: AppSettings;
+    measures: MeasureClient;
   }
 }
 
+const zh = z.locales.zhCN().localeError;
+
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
-    logger: { level: deps.logLevel ?? 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] },
-    bodyLimit: 1024 * 1024,
+    logger: {
+      level: deps.logLevel ?? 'info',
+      // Secrets never reach the log: tokens, cookies, passwords.
+      redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.currentPassword', '*.newPassword', '*.token'],
+    },
+    bodyLimit: deps.bodyLimitBytes ?? 10 * 1024 * 1024,
     // One line per request is noise on a laptop; LOG_LEVEL=debug brings it back.
-    disableRequestLogging: deps.logLevel !== 'debug' && deps.logLevel !== 'trace',
+    logController: new LogController({ disableRequestLogging: deps.logLevel !== 'debug' && deps.logLevel !== 'trace' }),
+    routerOptions: { ignoreTrailingSlash: true },
   });
   app.decorate('deps', deps);
+  app.decorate('settings', {
+    temporalNamespace: deps.temporalNamespace ?? 'default',
+    temporalUiUrl: deps.temporalUiUrl?.replace(/\/+$/, ''),
+    corsOrigins: deps.corsOrigins ?? [],
+    sessionTtlHours: deps.sessionTtlHours ?? 12,
+    loginRateLimit: deps.loginRateLimit ?? 10,
+  } satisfies AppSettings);
+  app.decorate('measures', new MeasureClient(deps.temporal, deps.taskQueue));
 
-  app.setErrorHandler((err, request, reply) => {
-    if (err instanceof ApiError) {
-      const body: ErrorBody = { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) };
-      return reply.status(err.statusCode).send(body);
-    }
-    const e = err as { statusCode?: number; code?: string; message: string };
-    if (e.statusCode && e.statusCode < 500) {
-      return reply.status(e.statusCode).send({ code: e.code ?? 'BAD_REQUEST', message: `请求无效 / invalid request: ${e.message}` });
-    }
-    request.log.error({ err }, 'unhandled error');
-    return reply.status(500).send({ code: 'INTERNAL', message: '服务器内部错误 / internal error' });
+  // One schema library: zod validates every request, with messages in Chinese.
+  app.setValidatorCompiler(({ schema }) => (data) => {
+    const result = (schema as z.ZodType).safeParse(data, { error: zh });
+    return result.success ? { value: result.data } : { error: Object.assign(new Error('validation'), { validation: result.error.issues.map(toValidationIssue) }) };
   });
-  app.setNotFoundHandler((request, reply) =>
-    reply.status(404).send({ code: 'NOT_FOUND', message: `未找到 / not found: ${request.method} ${request.url}` }),
-  );
+  app.setSerializerCompiler(serializerCompiler);
+
+  await app.register(security, { corsOrigins: app.settings.corsOrigins });
+  await app.register(errorHandler);
+  await app.register(docs);
+  await app.register(authPlugin, { corsOrigins: app.settings.corsOrigins });
+  await app.register(idempotency);
 
   await app.register(healthRoutes);
+  await app.register(authRoutes, { prefix: '/api/auth' });
+  await app.register(peopleRoutes, { prefix: '/api/people' });
+  await app.register(departmentRoutes, { prefix: '/api/departments' });
+  await app.register(policyRoutes, { prefix: '/api/policies' });
+  await app.register(importRoutes, { prefix: '/api/import' });
+  await app.register(measureRoutes, { prefix: '/api/measures' });
+  await app.register(listRoutes, { prefix: '/api/lists' });
+  await app.register(scorecardRoutes, { prefix: '/api/scorecards' });
+  await app.register(exportRoutes, { prefix: '/api/exports' });
   return app;
+}
+
+const ZOD_VALIDATION = Symbol.for('ZodFastifySchemaValidationError');
+
+/** The shape fastify-type-provider-zod gives, so its error helpers recognise ours. */
+function toValidationIssue(issue: z.core.$ZodIssue) {
+  return {
+    [ZOD_VALIDATION]: true,
+    keyword: issue.code,
+    instancePath: `/${issue.path.map(String).join('/')}`,
+    schemaPath: `#/${issue.path.map(String).join('/')}/${issue.code}`,
+    message: issue.message,
+    params: {},
+  };
 }

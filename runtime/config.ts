@@ -20,6 +20,18 @@ const schema = z.object({
   EMBEDDED_TEMPORAL_PORT: port.default(7233),
   EMBEDDED_TEMPORAL_UI_PORT: port.default(8233),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  // HTTP API: the first administrator (created on first start; without ADMIN_PASSWORD a password
+  // is generated and printed once), browser origins allowed by CORS, sessions, login attempts.
+  ADMIN_USERNAME: z.string().regex(/^[A-Za-z0-9_.\-@]{2,64}$/, '2–64 letters, digits or _.-@').default('admin'),
+  ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').max(72).optional(),
+  CORS_ORIGINS: z
+    .string()
+    .default('')
+    .transform((s) => s.split(',').map((o) => o.trim().replace(/\/+$/, '')).filter(Boolean))
+    .refine((origins) => origins.every((o) => /^https?:\/\/[^/\s]+$/.test(o)), 'comma-separated origins such as https://dashboard.example.gov.cn'),
+  SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(12),
+  LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
+  MAX_UPLOAD_MB: z.coerce.number().min(1).max(200).default(10),
   // Notifications: links in messages point at PUBLIC_URL; no SMTP_URL, no email (a warning at start).
   PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000'),
   SMTP_URL: z.string().url().refine((u) => /^smtps?:$/.test(new URL(u).protocol), 'smtp://user:pass@host:587 or smtps://…').optional(),

@@ -7,6 +7,7 @@ import type { FastifyInstance } from 'fastify';
 import { ensureSchedules } from '../activities/notifications/schedules.js';
 import { notificationSettingsFrom } from '../activities/notifications/settings.js';
 import { buildApp } from '../api/app.js';
+import { ensureFirstAdmin } from '../api/routes/people/service.js';
 import { connectDatabase, migrateDatabase } from '../db/client.js';
 import type { Config } from './config.js';
 import { connectTemporal } from './temporal-connection.js';
@@ -60,9 +61,22 @@ export async function startApi(config: Config, targets: Targets): Promise<{ app:
     database,
     temporal,
     taskQueue: config.TEMPORAL_TASK_QUEUE,
+    temporalNamespace: config.TEMPORAL_NAMESPACE,
     temporalUiUrl: targets.temporalUiUrl,
     logLevel: config.LOG_LEVEL,
+    corsOrigins: config.CORS_ORIGINS,
+    sessionTtlHours: config.SESSION_TTL_HOURS,
+    loginRateLimit: config.LOGIN_RATE_LIMIT,
+    bodyLimitBytes: Math.round(config.MAX_UPLOAD_MB * 1024 * 1024),
   });
+  const admin = await ensureFirstAdmin(database.db, { username: config.ADMIN_USERNAME, password: config.ADMIN_PASSWORD });
+  if (admin.generatedPassword) {
+    // Printed once, to the console only (never to the log): the first administrator's password.
+    console.log(`[three-lists] 已创建管理员 / first administrator created: ${config.ADMIN_USERNAME} / ${admin.generatedPassword}`);
+    console.log('[three-lists] 请登录后立即修改密码（POST /api/auth/password）/ change it after signing in');
+  } else if (admin.created) {
+    console.log(`[three-lists] 已创建管理员 / first administrator created: ${config.ADMIN_USERNAME} (password from ADMIN_PASSWORD)`);
+  }
   await app.listen({ host: config.HOST, port: config.PORT });
   const shown = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   const { port } = app.server.address() as AddressInfo;

@@ -25,8 +25,8 @@ async function probe(check: () => Promise<unknown>, timeoutMs: number): Promise<
 }
 
 /** Reachability of PostgreSQL and Temporal; 503 naming each part that is down. */
-export async function healthRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/health', async (_request, reply) => {
+export default async function healthRoutes(app: FastifyInstance): Promise<void> {
+  app.get('/health', { schema: { tags: ['health'], summary: '健康检查（无需登录）', security: [] }, config: { public: true } }, async (_request, reply) => {
     const { database, temporal } = app.deps;
     const [postgres, temporalHealth] = await Promise.all([
       probe(() => database.sql`select 1`, 2000),

@@ -1,0 +1,45 @@
+// Passwords are kept as bcrypt hashes (bcryptjs: pure JavaScript, nothing to compile); session
+// tokens are random and kept only as their SHA-256.
+import { createHash, randomBytes } from 'node:crypto';
+import bcrypt from 'bcryptjs';
+
+const ROUNDS = 10;
+export const MIN_PASSWORD_LENGTH = 8;
+
+export function hashPassword(password: string, rounds = ROUNDS): Promise<string> {
+  return bcrypt.hash(password, rounds);
+}
+
+// Compared against when the username is unknown, so a miss takes as long as a wrong password.
+const DUMMY_HASH = bcrypt.hashSync('three-lists: no such person', ROUNDS);
+
+export function verifyPassword(password: string, hash: string | null | undefined): Promise<boolean> {
+  return bcrypt.compare(password, hash ?? DUMMY_HASH).then((ok) => ok && Boolean(hash));
+}
+
+/** A bearer token for the client, and the hash the server keeps. */
+export function newToken(): { token: string; tokenHash: string } {
+  const token = randomBytes(32).toString('base64url');
+  return { token, tokenHash: hashToken(token) };
+}
+
+export function hashToken(token: string): string {
+  return createHash('sha256').update(token).digest('hex');
+}
+
+/** A password people can type: 16 characters from an alphabet without look-alikes. */
+export function generatePassword(length = 16): string {
+  const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789';
+  const bytes = randomBytes(length);
+  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
+}
+
+/** Why a password is refused, or null when it is acceptable. */
+export function passwordProblem(password: string, username?: string): string | null {
+  if (password.length < MIN_PASSWORD_LENGTH) return `密码至少${MIN_PASSWORD_LENGTH}位 / at least ${MIN_PASSWORD_LENGTH} characters`;
+  // bcrypt reads 72 bytes at most: a longer password would be cut without a word.
+  if (Buffer.byteLength(password) > 72) return '密码不能超过72字节 / at most 72 bytes';
+  if (username && password.toLowerCase().includes(username.toLowerCase())) return '密码不能包含用户名 / must not contain the username';
+  if (!/[A-Za-z]/.test(password) || !/\d/.test(password)) return '密码须同时包含字母和数字 / needs letters and digits';
+  return null;
+}

@@ -1,0 +1,157 @@
+// Workbooks as an office prints them: a title across the page, the date and scope beneath, a bold
+// bordered header that stays in view (frozen) and repeats on every printed page, sensible column
+// widths, A4 landscape fitted to the page width, page numbers in the footer.
+import ExcelJS from 'exceljs';
+import type { FastifyReply } from 'fastify';
+import { IMPORT_COLUMNS } from './read-policy.js';
+
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+export interface Column {
+  header: string;
+  width: number;
+  align?: 'left' | 'center' | 'right';
+}
+
+const thin: Partial<ExcelJS.Border> = { style: 'thin', color: { argb: 'FF808080' } };
+const border: Partial<ExcelJS.Borders> = { top: thin, left: thin, bottom: thin, right: thin };
+const BODY_FONT = { name: '宋体', size: 11 };
+export const RAG_FILL: Record<string, string> = { red: 'FFF4B6B6', yellow: 'FFFFE699', green: 'FFC6E0B4' };
+
+/** 2026年11月23日, in Shanghai. */
+export function chineseDate(d: Date = new Date()): string {
+  const [y, m, day] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d).split('-');
+  return `${Number(y)}年${Number(m)}月${Number(day)}日`;
+}
+
+/** 2026-11-23 14:05 in Shanghai, or '' for none. */
+export function shanghaiTime(iso: string | Date | null | undefined, withTime = false): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).formatToParts(d);
+  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
+  return `${get('year')}-${get('month')}-${get('day')}${withTime ? ` ${get('hour')}:${get('minute')}` : ''}`;
+}
+
+/**
+ * A sheet with a title row, a subtitle row (date, scope) and a header row; returns it for rows to
+ * be added, and the header's row number.
+ */
+export function officeSheet(wb: ExcelJS.Workbook, name: string, title: string, subtitle: string, columns: Column[]): ExcelJS.Worksheet {
+  const ws = wb.addWorksheet(name, {
+    views: [{ state: 'frozen', ySplit: 3, xSplit: 0 }],
+    pageSetup: {
+      paperSize: 9, // A4
+      orientation: 'landscape',
+      fitToPage: true,
+      fitToWidth: 1,
+      fitToHeight: 0,
+      horizontalCentered: true,
+      margins: { left: 0.4, right: 0.4, top: 0.6, bottom: 0.6, header: 0.3, footer: 0.3 },
+      printTitlesRow: '3:3',
+    },
+    headerFooter: { oddFooter: '&C第 &P 页，共 &N 页' },
+  });
+  ws.columns = columns.map((c) => ({ width: c.width }));
+  const last = columns.length;
+
+  ws.mergeCells(1, 1, 1, last);
+  const t = ws.getCell(1, 1);
+  t.value = title;
+  t.font = { name: '黑体', size: 16, bold: true };
+  t.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+  ws.getRow(1).height = 32;
+
+  ws.mergeCells(2, 1, 2, last);
+  const s = ws.getCell(2, 1);
+  s.value = subtitle;
+  s.font = { ...BODY_FONT, size: 10 };
+  s.alignment = { horizontal: 'right', vertical: 'middle' };
+  ws.getRow(2).height = 20;
+
+  const header = ws.getRow(3);
+  columns.forEach((c, i) => {
+    const cell = header.getCell(i + 1);
+    cell.value = c.header;
+    cell.font = { name: '黑体', size: 11, bold: true };
+    cell.alignment = { horizontal: 'center', vertical: 'middle', wrapText: true };
+    cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFD9E1F2' } };
+    cell.border = border;
+  });
+  header.height = 28;
+  return ws;
+}
+
+/** Appends a bordered, wrapped data row. */
+export function addRow(ws: ExcelJS.Worksheet, columns: Column[], values: Array<string | number | null>): ExcelJS.Row {
+  const row = ws.addRow(values.map((v) => (v === null ? '' : v)));
+  columns.forEach((c, i) => {
+    const cell = row.getCell(i + 1);
+    cell.font = BODY_FONT;
+    cell.border = border;
+    cell.alignment = { horizontal: c.align ?? 'left', vertical: 'middle', wrapText: true };
+  });
+  return row;
+}
+
+export async function sendWorkbook(reply: FastifyReply, wb: ExcelJS.Workbook, filename: string): Promise<FastifyReply> {
+  const buffer = Buffer.from(await wb.xlsx.writeBuffer());
+  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '');
+  return reply
+    .header('content-type', XLSX_TYPE)
+    .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`)
+    .header('cache-control', 'no-store')
+    .send(buffer);
+}
+
+export function newWorkbook(): ExcelJS.Workbook {
+  const wb = new ExcelJS.Workbook();
+  wb.creator = '三张清单 three-lists';
+  wb.created = new Date();
+  return wb;
+}
+
+/** The import template: the layout with one example row, how to fill it in, and the department names. */
+export async function templateWorkbook(departments: Array<{ id: string; name: string; shortName: string | null }>): Promise<ExcelJS.Workbook> {
+  const wb = newWorkbook();
+  const columns: Column[] = IMPORT_COLUMNS.map((c) => ({ header: c.header, width: c.width, align: c.key === 'seq' ? 'center' : 'left' }));
+  const ws = officeSheet(wb, '措施清单', '《（政策文件名称）》责任分工清单', '填写说明见“填写说明”工作表；部门名称见“部门名称”工作表', columns);
+  addRow(ws, columns, [
+    1,
+    '一、优化创新平台建设',
+    '健全实验平台体系。推进重大科技基础设施等创新平台加快科研攻关，推动科技资源开放共享。',
+    departments[0]?.shortName ?? departments[0]?.name ?? '省卫生健康委',
+    departments.slice(1, 3).map((d) => d.shortName ?? d.name).join('、') || '省科技厅、省财政厅',
+    '2025年底前',
+    '建成一批高能级创新平台',
+  ]);
+
+  const help = wb.addWorksheet('填写说明');
+  help.columns = [{ width: 18 }, { width: 90 }];
+  const rows: Array<[string, string]> = [
+    ['列', '填写要求'],
+    ['序号', '正整数，同一文件内不重复；留空时按上一行加1。'],
+    ['方面', '措施所属方面，如“一、优化创新平台建设”；同一方面的连续各行可只填第一行或合并单元格。'],
+    ['措施', '措施内容；第一句（句号前、40字以内）作为措施名称。'],
+    ['牵头单位', '一个部门，填写全称或简称（见“部门名称”表）；填写多个时第一个为牵头单位，其余作为配合单位。'],
+    ['配合单位', '可填写多个，以顿号、逗号、分号或换行分隔；可留空。'],
+    ['完成时限', '如：2025年6月底前、2025年底前、2025年第三季度、2025年10月31日、2026年3月、每年12月底前、2025年起持续推进、长期坚持。'],
+    ['工作目标/预期成果', '可留空。'],
+    ['导入规则', '全部行检查无误才会导入；有错误时一次列出所有出错的行和列，不会导入任何内容。'],
+  ];
+  for (const [i, r] of rows.entries()) {
+    const row = help.addRow(r);
+    row.eachCell((c) => {
+      c.border = border;
+      c.alignment = { vertical: 'middle', wrapText: true };
+      c.font = i === 0 ? { name: '黑体', size: 11, bold: true } : BODY_FONT;
+    });
+  }
+
+  const names = wb.addWorksheet('部门名称');
+  names.columns = [{ header: '部门全称', width: 40 }, { header: '简称', width: 20 }, { header: '编号', width: 16 }];
+  names.getRow(1).font = { name: '黑体', size: 11, bold: true };
+  for (const d of departments) names.addRow([d.name, d.shortName ?? '', d.id]);
+  names.views = [{ state: 'frozen', ySplit: 1 }];
+  return wb;
+}

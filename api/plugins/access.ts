@@ -1,0 +1,47 @@
+// Who sees which measures. The coordination office and admins see all; a department sees the
+// measures it is assigned to (as lead or cooperating department) once they are dispatched; a
+// leader sees the measures in the areas and of the departments assigned to them. A measure one
+// may not see answers 404, as if it did not exist.
+import { and, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
+import type { Database } from '../../db/client.js';
+import { assignments, measures } from '../../db/schema/index.js';
+import { notFound } from '../errors.js';
+import type { Principal } from './auth.js';
+
+/** Everyone who sees every measure and acts for the coordination office. */
+export const OFFICE_ROLES = ['admin', 'coordination_office'] as const;
+export const isOffice = (p: Principal) => p.role === 'admin' || p.role === 'coordination_office';
+
+/** A condition on `measures` limiting rows to those the person may see; undefined: all. */
+export function visibleMeasures(p: Principal): SQL | undefined {
+  if (isOffice(p)) return undefined;
+  const dispatched = ne(measures.status, 'draft');
+  if (p.role === 'department') {
+    if (!p.departmentId) return sql`false`;
+    return and(dispatched, sql`exists (select 1 from ${assignments} where ${assignments.measureId} = ${measures.id} and ${assignments.departmentId} = ${p.departmentId})`);
+  }
+  // leader
+  const byArea = p.leaderAreaIds.length ? inArray(measures.areaId, p.leaderAreaIds) : undefined;
+  const byDepartment = p.leaderDepartmentIds.length
+    ? sql`exists (select 1 from ${assignments} where ${assignments.measureId} = ${measures.id} and ${inArray(assignments.departmentId, p.leaderDepartmentIds)})`
+    : undefined;
+  if (!byArea && !byDepartment) return sql`false`;
+  return and(dispatched, or(byArea, byDepartment));
+}
+
+/** Departments whose scorecards the person may see; undefined: all. */
+export function visibleDepartmentIds(p: Principal): string[] | undefined {
+  if (isOffice(p)) return undefined;
+  if (p.role === 'department') return p.departmentId ? [p.departmentId] : [];
+  return p.leaderDepartmentIds;
+}
+
+/** The measure, if the person may see it; 404 otherwise. */
+export async function findVisibleMeasure(db: Database, p: Principal, id: string) {
+  const [row] = await db
+    .select()
+    .from(measures)
+    .where(and(eq(measures.id, id), visibleMeasures(p)));
+  if (!row) throw notFound('措施', 'id');
+  return row;
+}

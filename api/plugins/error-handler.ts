@@ -1,0 +1,76 @@
+// Every error leaves the API in one shape, {code, message, field?}, made here and nowhere else.
+// 400: the request cannot be read (malformed JSON, a query that makes no sense, a broken file);
+// 401: not signed in; 403: signed in but not allowed; 404: no such thing, or not yours to see;
+// 409: the thing is not in a state that allows this; 413/415: too large / wrong type of body;
+// 422: read fine, but a value is invalid; 429: too many attempts.
+import type { FastifyError, FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
+import { MeasureActionError } from '../measure-client.js';
+import { ApiError, type ErrorBody } from '../errors.js';
+import { fieldLabel } from '../schemas/common.js';
+
+/** How each rejection of the measure workflow becomes an HTTP status. */
+export const ACTION_STATUS: Record<string, number> = {
+  FORBIDDEN: 403,
+  NOT_ASSIGNED: 403,
+  INVALID_STATE: 409,
+  ALREADY_DONE: 409,
+  MEASURE_CLOSED: 409,
+  VALIDATION: 422,
+};
+
+const FASTIFY_ERRORS: Record<string, { status: number; code: string; message: string }> = {
+  FST_ERR_CTP_INVALID_MEDIA_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: '不支持的请求内容类型 / unsupported Content-Type' },
+  FST_ERR_CTP_BODY_TOO_LARGE: { status: 413, code: 'BODY_TOO_LARGE', message: '请求内容过大 / request body too large' },
+  FST_ERR_CTP_EMPTY_JSON_BODY: { status: 400, code: 'MALFORMED_JSON', message: '请求体为空，但声明为 JSON / empty JSON body' },
+  FST_ERR_CTP_INVALID_JSON_BODY: { status: 400, code: 'MALFORMED_JSON', message: '请求体不是合法的 JSON / malformed JSON' },
+  FST_ERR_CTP_INVALID_CONTENT_LENGTH: { status: 400, code: 'BAD_REQUEST', message: 'Content-Length 与请求体不符 / bad Content-Length' },
+  FST_ERR_CTP_INVALID_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: '请求内容类型无效 / invalid Content-Type' },
+};
+
+type Issue = { instancePath: string; message?: string; keyword?: string };
+
+export default fp(
+  async function errorHandler(app: FastifyInstance) {
+    app.setErrorHandler((err: Error & Partial<FastifyError>, request, reply) => {
+      const send = (status: number, body: ErrorBody) => reply.status(status).send(body);
+
+      if (err instanceof ApiError) {
+        return send(err.statusCode, { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}), ...(err.errors ? { errors: err.errors } : {}) });
+      }
+      if (err instanceof MeasureActionError) {
+        const status = ACTION_STATUS[err.code] ?? 409;
+        // The workflow writes "中文 / English"; the Chinese part is what people read.
+        return send(status, { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) });
+      }
+      if (hasZodFastifySchemaValidationErrors(err)) {
+        const issues = err.validation as unknown as Issue[];
+        const first = issues[0]!;
+        const path = first.instancePath.split('/').filter(Boolean);
+        const context = err.validationContext ?? 'body';
+        const field = path.join('.') || undefined;
+        const others = issues.length > 1 ? `（另有${issues.length - 1}处问题）` : '';
+        const message = `${fieldLabel(path)}：${first.message ?? '无效'}${others}`;
+        if (context === 'params') return send(404, { code: 'NOT_FOUND', message: `${message} — 不存在 / not found`, ...(field ? { field } : {}) });
+        if (context === 'body') return send(422, { code: 'VALIDATION', message, ...(field ? { field } : {}) });
+        return send(400, { code: 'BAD_REQUEST', message, ...(field ? { field } : {}) });
+      }
+      const known = err.code ? FASTIFY_ERRORS[err.code] : undefined;
+      if (known) return send(known.status, { code: known.code, message: known.message });
+      if (err.statusCode === 429) return send(429, { code: 'RATE_LIMITED', message: '尝试过于频繁，请稍后再试 / too many requests' });
+      if (err.statusCode && err.statusCode >= 400 && err.statusCode < 500) {
+        return send(err.statusCode, { code: err.code ?? 'BAD_REQUEST', message: `请求无效 / invalid request: ${err.message}` });
+      }
+      request.log.error({ err }, 'unhandled error');
+      return send(500, { code: 'INTERNAL', message: '服务器内部错误 / internal error' });
+    });
+
+    app.setNotFoundHandler(
+      // Unknown routes are rate-limited: a scanner walking paths is slowed down.
+      { preHandler: app.rateLimit ? app.rateLimit({ max: 120, timeWindow: '1 minute' }) : undefined },
+      (request, reply) => reply.status(404).send({ code: 'NOT_FOUND', message: `未找到 / not found: ${request.method} ${request.url.split('?')[0]}` } satisfies ErrorBody),
+    );
+  },
+  { name: 'error-handler', dependencies: ['security'] },
+);

@@ -1,0 +1,46 @@
+// Other people's plugins, configured: security headers, CORS for the origins named in
+// CORS_ORIGINS only (none by default), rate limits (login and unknown routes), cookies.
+import cookie from '@fastify/cookie';
+import cors from '@fastify/cors';
+import helmet from '@fastify/helmet';
+import rateLimit from '@fastify/rate-limit';
+import type { FastifyInstance } from 'fastify';
+import fp from 'fastify-plugin';
+import { ApiError } from '../errors.js';
+
+export interface SecurityOptions {
+  corsOrigins: string[];
+}
+
+export default fp<SecurityOptions>(
+  async function security(app: FastifyInstance, opts) {
+    await app.register(helmet, {
+      // The API answers JSON and spreadsheets; /docs carries its own CSP for its static files.
+      contentSecurityPolicy: {
+        directives: {
+          defaultSrc: ["'self'"],
+          imgSrc: ["'self'", 'data:'],
+          styleSrc: ["'self'", "'unsafe-inline'"],
+          scriptSrc: ["'self'"],
+          frameAncestors: ["'none'"],
+        },
+      },
+    });
+    await app.register(cors, {
+      // No origin listed: browsers on other origins get no CORS headers, so they cannot read answers.
+      origin: opts.corsOrigins.length ? opts.corsOrigins : false,
+      credentials: true,
+      methods: ['GET', 'POST', 'PATCH', 'PUT', 'DELETE'],
+      allowedHeaders: ['Authorization', 'Content-Type', 'Idempotency-Key'],
+      exposedHeaders: ['Content-Disposition'],
+      maxAge: 600,
+    });
+    await app.register(rateLimit, {
+      global: false,
+      errorResponseBuilder: (_request, context) =>
+        new ApiError(429, 'RATE_LIMITED', `尝试过于频繁，请${Math.ceil(context.ttl / 1000)}秒后再试 / too many requests, retry in ${context.after}`),
+    });
+    await app.register(cookie);
+  },
+  { name: 'security' },
+);

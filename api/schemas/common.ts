@@ -1,0 +1,121 @@
+// Schemas shared by every resource, typed once: they validate requests, type the handlers and
+// describe the API in OpenAPI alike.
+import { z } from 'zod';
+
+export const errorBody = z
+  .object({
+    code: z.string().describe('稳定的英文错误码 / stable English code'),
+    message: z.string().describe('中文说明 / message for people'),
+    field: z.string().optional().describe('出错的字段 / the field at fault'),
+    errors: z
+      .array(z.object({ row: z.number().int(), column: z.string(), message: z.string() }))
+      .optional()
+      .describe('导入时逐行逐列的错误 / every bad cell of an import'),
+  })
+  .meta({ id: 'Error' });
+
+/** The error answers a route may give, for OpenAPI. */
+export const errors = (...codes: Array<400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429>) =>
+  Object.fromEntries(codes.map((c) => [c, errorBody])) as Record<number, typeof errorBody>;
+
+export const uuid = z.uuid({ error: '应为 UUID / must be a UUID' });
+export const idParams = z.object({ id: uuid });
+
+/** A calendar date as YYYY-MM-DD that exists (no 2月30日), years 2000–2099. */
+export const isoDate = z
+  .string()
+  .regex(/^\d{4}-\d{2}-\d{2}$/, '日期格式应为 YYYY-MM-DD / must be YYYY-MM-DD')
+  .refine((s) => {
+    const d = new Date(`${s}T00:00:00Z`);
+    const y = Number(s.slice(0, 4));
+    return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s && y >= 2000 && y <= 2099;
+  }, '日期不存在或超出范围（2000–2099年）/ not a real date in 2000–2099');
+
+export const text = (max: number) => z.string().trim().min(1, '不能为空 / required').max(max, `不能超过${max}字 / at most ${max} characters`);
+
+export const pageQuery = {
+  page: z.coerce.number().int().min(1).max(100_000).default(1),
+  pageSize: z.coerce.number().int().min(1).max(200).default(20),
+};
+
+/** "true"/"false"/"1"/"0" in a query string. */
+export const queryBool = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+export const departmentRef = z.object({ id: z.string(), name: z.string(), shortName: z.string().nullable() });
+
+export const role = z.enum(['admin', 'coordination_office', 'department', 'leader']);
+export type Role = z.infer<typeof role>;
+
+export const okBody = z.object({ ok: z.literal(true) });
+
+/** Chinese names of fields, for messages that name the field. */
+export const FIELD_LABELS: Record<string, string> = {
+  username: '用户名',
+  password: '密码',
+  currentPassword: '原密码',
+  newPassword: '新密码',
+  displayName: '姓名',
+  role: '角色',
+  departmentId: '部门',
+  departmentIds: '部门',
+  leaderDepartmentIds: '分管部门',
+  leaderAreaIds: '分管方面',
+  email: '电子邮箱',
+  active: '启用状态',
+  id: '编号',
+  name: '名称',
+  shortName: '简称',
+  kind: '类型',
+  parentId: '上级部门',
+  code: '文件编号',
+  title: '标题',
+  issuer: '印发单位',
+  issuedOn: '印发日期',
+  areas: '方面',
+  area: '方面',
+  areaId: '方面',
+  seq: '序号',
+  content: '措施内容',
+  target: '工作目标/预期成果',
+  deadline: '完成时限',
+  leadDepartment: '牵头单位',
+  leadDepartmentId: '牵头单位',
+  cooperatingDepartments: '配合单位',
+  cooperatingDepartmentIds: '配合单位',
+  settingsOverride: '督办规则',
+  rules: '督办规则',
+  measures: '措施',
+  policy: '政策文件',
+  policyId: '政策文件',
+  text: '进展情况',
+  percent: '完成进度',
+  indicatorValue: '指标值',
+  evidence: '佐证材料',
+  summary: '完成情况说明',
+  decision: '审核结论',
+  reason: '理由',
+  newDeadline: '新的完成时限',
+  approve: '审批结论',
+  flagged: '挂牌督办',
+  list: '清单',
+  rag: '红黄绿灯',
+  level: '督办级别',
+  overdue: '逾期',
+  q: '搜索词',
+  sort: '排序',
+  order: '排序方向',
+  page: '页码',
+  pageSize: '每页条数',
+  from: '起始日期',
+  to: '截止日期',
+  period: '统计周期',
+  measureIds: '措施',
+};
+
+export function fieldLabel(path: ReadonlyArray<PropertyKey>): string {
+  const named = [...path].reverse().find((p) => typeof p === 'string') as string | undefined;
+  const label = named ? FIELD_LABELS[named] : undefined;
+  const where = path.map(String).join('.');
+  if (!where) return '请求';
+  return label ? `${label}（${where}）` : where;
+}

@@ -1,0 +1,178 @@
+import { z } from 'zod';
+import { isoDate, text, uuid } from './common.js';
+import { rulesOverrideSchema } from '../../workflows/rules/escalation-schema.js';
+
+export const evidence = z.object({
+  name: text(200),
+  url: z.url({ error: '链接格式不正确 / not a URL' }).max(2000).optional(),
+  note: z.string().max(2000).optional(),
+});
+
+export const createMeasureBody = z.object({
+  policyId: uuid,
+  areaId: uuid.optional(),
+  seq: z.number().int().min(1).max(100_000).optional(),
+  title: text(200),
+  content: z.string().max(10_000).optional(),
+  target: z.string().max(5_000).optional(),
+  deadline: text(100).describe('完成时限，如 2025年6月底前、2025年第三季度、每年12月底前、长期坚持'),
+  leadDepartmentId: z.string().min(1),
+  cooperatingDepartmentIds: z.array(z.string().min(1)).max(100).default([]),
+  settingsOverride: rulesOverrideSchema.optional().describe('覆盖政策督办规则的部分设置'),
+});
+
+export const updateMeasureBody = createMeasureBody
+  .omit({ policyId: true })
+  .extend({ areaId: uuid.nullable(), content: z.string().max(10_000).nullable(), target: z.string().max(5_000).nullable(), settingsOverride: rulesOverrideSchema.nullable() })
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, '请至少修改一项 / nothing to change');
+
+export const assignmentView = z.object({
+  departmentId: z.string(),
+  departmentName: z.string(),
+  shortName: z.string().nullable(),
+  role: z.enum(['lead', 'cooperating']),
+  acknowledgedAt: z.string().nullable(),
+  declinedAt: z.string().nullable(),
+  declineReason: z.string().nullable(),
+});
+
+export const measureSummary = z
+  .object({
+    id: z.string(),
+    policyId: z.string(),
+    areaId: z.string().nullable(),
+    areaTitle: z.string().nullable(),
+    seq: z.number(),
+    title: z.string(),
+    content: z.string().nullable(),
+    target: z.string().nullable(),
+    deadlineText: z.string(),
+    deadlineSpec: z.unknown(),
+    deadlineDescription: z.string(),
+    settingsOverride: z.unknown().nullable(),
+    escalationPolicyVersion: z.number().nullable(),
+    status: z.enum(['draft', 'dispatched', 'supervised', 'closure_review', 'closed', 'cancelled']),
+    dispatchedAt: z.string().nullable(),
+    workflowId: z.string().nullable(),
+    assignments: z.array(assignmentView),
+  })
+  .meta({ id: 'Measure' });
+
+export const listEntryView = z.object({
+  list: z.enum(['responsibility', 'supervision', 'closure']).nullable(),
+  rag: z.enum(['green', 'yellow', 'red']),
+  escalationLevel: z.number(),
+  escalationName: z.string().nullable(),
+  deadlineAt: z.string().nullable(),
+  acknowledgeDueAt: z.string().nullable(),
+  reportDueAt: z.string().nullable(),
+  reviewDueAt: z.string().nullable(),
+  progressPercent: z.number().nullable(),
+  lastReportAt: z.string().nullable(),
+  closedAt: z.string().nullable(),
+  updatedAt: z.string(),
+  snapshot: z.unknown(),
+});
+
+export const measureDetail = measureSummary
+  .extend({
+    policy: z.object({ id: z.string(), code: z.string(), title: z.string() }),
+    entry: listEntryView.nullable(),
+    temporalUrl: z.string().nullable(),
+    timeline: z.array(
+      z.object({
+        seq: z.number().nullable(),
+        at: z.string(),
+        action: z.string(),
+        actionName: z.string(),
+        actor: z.string(),
+        actorName: z.string().nullable(),
+        actorRole: z.string().nullable(),
+        fromState: z.string().nullable(),
+        toState: z.string().nullable(),
+        detail: z.unknown(),
+      }),
+    ),
+    reports: z.array(
+      z.object({
+        round: z.number(),
+        departmentId: z.string(),
+        departmentName: z.string().nullable(),
+        text: z.string(),
+        percent: z.number().nullable(),
+        indicatorValue: z.string().nullable(),
+        evidence: z.array(evidence.extend({ name: z.string() })),
+        late: z.boolean(),
+        submittedBy: z.string(),
+        submittedByName: z.string().nullable(),
+        submittedAt: z.string(),
+      }),
+    ),
+    escalations: z.array(
+      z.object({ at: z.string(), item: z.string(), level: z.number(), levelName: z.string(), departmentId: z.string().nullable(), round: z.number().nullable() }),
+    ),
+    evidence: z.array(z.object({ name: z.string(), url: z.string().optional(), note: z.string().optional(), source: z.enum(['report', 'closure']), at: z.string(), departmentId: z.string().nullable() })),
+  })
+  .meta({ id: 'MeasureDetail' });
+
+/** The workflow's own view, as an action answers it. */
+export const measureState = z
+  .object({
+    measureId: z.string(),
+    status: z.string(),
+    list: z.string().nullable(),
+    rag: z.string(),
+    escalationLevel: z.number(),
+    escalationName: z.string().nullable(),
+    leadDepartmentId: z.string(),
+    assignments: z.array(
+      z.object({ departmentId: z.string(), role: z.string(), acknowledgedAt: z.string().nullable(), declinedAt: z.string().nullable(), declineReason: z.string().nullable() }),
+    ),
+    deadlineText: z.string(),
+    deadlineAt: z.string().nullable(),
+    acknowledgeDueAt: z.string().nullable(),
+    round: z.unknown(),
+    nextRoundAt: z.string().nullable(),
+    reportDueAt: z.string().nullable(),
+    reviewDueAt: z.string().nullable(),
+    pending: z.array(z.unknown()),
+    lastReport: z.unknown(),
+    closureApplication: z.unknown(),
+    pendingExtension: z.unknown(),
+    flagged: z.unknown(),
+    closedAt: z.string().nullable(),
+    rulesVersion: z.number(),
+    workflowId: z.string(),
+  })
+  .meta({ id: 'MeasureState' });
+
+const optionalDept = z.string().min(1).optional().describe('部门用户可省略：默认为本部门');
+const reasonText = text(2000);
+
+/** Each measure action: its path, its body, who may call it. */
+export const actionBodies = {
+  acknowledge: z.object({ departmentId: optionalDept }),
+  decline: z.object({ departmentId: optionalDept, reason: reasonText }),
+  submitProgress: z.object({
+    departmentId: optionalDept,
+    text: text(10_000),
+    percent: z.number().int().min(0).max(100).optional(),
+    indicatorValue: z.number().finite().optional(),
+    evidence: z.array(evidence).max(50).optional(),
+  }),
+  applyClosure: z.object({ summary: text(10_000), evidence: z.array(evidence).min(1, '申请销号须附佐证材料 / at least one piece of evidence').max(50) }),
+  reviewClosure: z.object({ decision: z.enum(['approve', 'return']), reason: z.string().max(2000).optional() }),
+  requestExtension: z.object({ newDeadline: isoDate, reason: reasonText }),
+  decideExtension: z.object({ approve: z.boolean(), reason: z.string().max(2000).optional(), newDeadline: isoDate.optional() }),
+  reassignLead: z.object({ departmentId: z.string().min(1), reason: reasonText }),
+  cancel: z.object({ reason: reasonText }),
+  flag: z.object({ flagged: z.boolean(), reason: reasonText }),
+} as const;
+
+export const dispatchResult = z.object({
+  id: z.string(),
+  workflowId: z.string(),
+  status: z.string(),
+  temporalUrl: z.string().nullable(),
+});

@@ -1,0 +1,136 @@
+// Inbox, notification channels, failed deliveries and digests: request and response schemas.
+import { z } from 'zod';
+import { digestScheduleSchema } from '../../activities/notifications/schedules.js';
+import { pageQuery, queryBool, uuid } from './common.js';
+
+export const inboxMessage = z
+  .object({
+    id: z.number().int(),
+    kind: z.string().describe('通知类型，如 measure.dispatched、escalation.deadline、digest.leader'),
+    title: z.string(),
+    body: z.string(),
+    link: z.string().nullable(),
+    measureId: z.string().nullable(),
+    createdAt: z.string(),
+    readAt: z.string().nullable(),
+  })
+  .meta({ id: 'InboxMessage' });
+
+export const inboxQuery = z.object({ unread: queryBool.optional(), ...pageQuery });
+export const inboxPage = z.object({ items: z.array(inboxMessage), total: z.number().int(), unread: z.number().int() }).meta({ id: 'InboxPage' });
+export const messageParams = z.object({ id: z.coerce.number().int().positive() });
+
+export const channelKind = z.enum(['email', 'wecom', 'dingtalk']);
+
+export const channel = z
+  .object({
+    id: z.string(),
+    departmentId: z.string().nullable(),
+    personId: z.string().nullable(),
+    kind: channelKind,
+    target: z.string().describe('邮箱地址，或群机器人 Webhook（令牌部分隐去）'),
+    hasSecret: z.boolean().describe('钉钉机器人是否设置了加签密钥'),
+    enabled: z.boolean(),
+    createdAt: z.string(),
+  })
+  .meta({ id: 'NotificationChannel' });
+
+const webhook = z
+  .string()
+  .trim()
+  .max(2000)
+  .refine((s) => {
+    try {
+      return ['https:', 'http:'].includes(new URL(s).protocol);
+    } catch {
+      return false;
+    }
+  }, '应为 http(s) 网址 / must be an http(s) URL');
+const email = z.email('电子邮箱格式不正确 / not an email address');
+
+/** A target must fit its kind: an address for email, a webhook URL for robots. */
+export function targetProblem(kind: z.infer<typeof channelKind>, target: string): string | undefined {
+  const r = (kind === 'email' ? email : webhook).safeParse(target);
+  return r.success ? undefined : r.error.issues[0]!.message;
+}
+
+export const channelsQuery = z.object({ departmentId: z.string().min(1).optional(), personId: uuid.optional() });
+
+export const createChannelBody = z
+  .object({
+    departmentId: z.string().min(1).optional(),
+    personId: uuid.optional(),
+    kind: channelKind,
+    target: z.string().trim().min(1).max(2000),
+    secret: z.string().trim().min(1).max(200).optional(),
+    enabled: z.boolean().default(true),
+  })
+  .refine((b) => (b.departmentId === undefined) !== (b.personId === undefined), { message: '请指定部门或个人之一 / give departmentId or personId, not both', path: ['departmentId'] })
+  .superRefine((b, ctx) => {
+    const problem = targetProblem(b.kind, b.target);
+    if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['target'] });
+  });
+
+export const updateChannelBody = z
+  .object({
+    target: z.string().trim().min(1).max(2000),
+    secret: z.string().trim().min(1).max(200).nullable(),
+    enabled: z.boolean(),
+  })
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, '请至少修改一项 / nothing to change');
+
+export const channelParams = z.object({ id: uuid });
+
+export const failedEntry = z
+  .object({
+    id: z.number().int(),
+    kind: z.string(),
+    measureId: z.string().nullable(),
+    recipientDepartmentId: z.string().nullable(),
+    recipientPersonId: z.string().nullable(),
+    recipientRole: z.string().nullable(),
+    title: z.string(),
+    attempts: z.number().int().describe('投递轮次 / delivery runs so far'),
+    lastError: z.string().nullable(),
+    createdAt: z.string(),
+    deliveries: z.array(
+      z.object({ id: z.number().int(), channel: z.string(), target: z.string(), status: z.enum(['pending', 'sent', 'failed']), attempts: z.number().int(), lastError: z.string().nullable(), sentAt: z.string().nullable() }),
+    ),
+  })
+  .meta({ id: 'FailedNotification' });
+
+export const outboxParams = z.object({ id: z.coerce.number().int().positive() });
+
+export const digestTargetQuery = z.object({
+  personId: uuid.optional().describe('领导（默认本人）'),
+  audience: z.enum(['leader', 'office']).default('leader').describe('office：统筹协调部门每日汇总'),
+});
+
+export const digestPreview = z
+  .object({
+    subject: z.string(),
+    text: z.string(),
+    html: z.string(),
+    markdown: z.string(),
+    content: z.record(z.string(), z.unknown()).describe('摘要内容：督办事项、红灯措施、两周内到期、销号、部门成绩单'),
+  })
+  .meta({ id: 'DigestPreview' });
+
+export const digestSendBody = z.object({ personId: uuid.optional(), audience: z.enum(['leader', 'office']).default('leader') });
+
+export const subscription = z
+  .object({
+    personId: z.string(),
+    schedule: digestScheduleSchema,
+    enabled: z.boolean(),
+    lastDigestAt: z.string().nullable(),
+    timezone: z.literal('Asia/Shanghai'),
+  })
+  .meta({ id: 'DigestSubscription' });
+
+export const subscriptionParams = z.object({ personId: uuid });
+export const updateSubscriptionBody = z
+  .object({ schedule: z.object({ dayOfWeek: digestScheduleSchema.shape.dayOfWeek, hour: z.number().int().min(0).max(23), minute: z.number().int().min(0).max(59) }), enabled: z.boolean() })
+  .partial()
+  .refine((b) => Object.keys(b).length > 0, '请至少修改一项 / nothing to change');

@@ -1,0 +1,43 @@
+import { z } from 'zod';
+import { rulesOverrideSchema } from '../../workflows/rules/escalation-schema.js';
+import { isoDate, text } from './common.js';
+
+export const policyCode = z
+  .string()
+  .trim()
+  .min(1, '不能为空 / required')
+  .max(100)
+  .regex(/^[^\s/\\?#]+$/, '文件编号不能含空白或 / \\ ? # / no spaces or / \\ ? #');
+
+export const policyMeta = z.object({
+  code: policyCode,
+  title: text(300),
+  issuer: z.string().trim().max(300).optional(),
+  issuedOn: isoDate.optional(),
+});
+
+export const createPolicyBody = policyMeta.extend({ areas: z.array(text(200)).max(100).default([]) });
+
+export const policy = z
+  .object({
+    id: z.string(),
+    code: z.string(),
+    title: z.string(),
+    issuer: z.string().nullable(),
+    issuedOn: z.string().nullable(),
+    escalationPolicyVersion: z.number(),
+    createdAt: z.string(),
+    areas: z.array(z.object({ id: z.string(), seq: z.number(), title: z.string(), measures: z.number() })),
+    measureCounts: z.record(z.string(), z.number()),
+  })
+  .meta({ id: 'Policy' });
+
+export const escalationVersion = z.object({ version: z.number(), rules: z.unknown(), createdAt: z.string() }).meta({ id: 'EscalationPolicyVersion' });
+export const newEscalationVersionBody = z.object({
+  rules: rulesOverrideSchema.describe('在当前版本基础上修改的设置；未给出的沿用当前版本'),
+});
+
+export const dispatchAllResult = z.object({
+  dispatched: z.array(z.string()),
+  failed: z.array(z.object({ id: z.string(), seq: z.number(), code: z.string(), message: z.string() })),
+});
