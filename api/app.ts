@@ -4,6 +4,7 @@ import type { Client } from '@temporalio/client';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import type { NotificationSettings } from '../activities/notifications/settings.js';
 import type { DatabaseHandle } from '../db/client.js';
 import { MeasureClient } from './measure-client.js';
 import authPlugin from './plugins/auth.js';
@@ -13,11 +14,14 @@ import security from './plugins/security.js';
 import docs from './plugins/swagger.js';
 import authRoutes from './routes/auth/index.js';
 import departmentRoutes from './routes/departments/index.js';
+import digestRoutes from './routes/digests/index.js';
 import exportRoutes from './routes/exports/index.js';
 import healthRoutes from './routes/health/index.js';
 import importRoutes from './routes/import/index.js';
+import inboxRoutes from './routes/inbox/index.js';
 import listRoutes from './routes/lists/index.js';
 import measureRoutes from './routes/measures/index.js';
+import notificationRoutes from './routes/notifications/index.js';
 import peopleRoutes from './routes/people/index.js';
 import policyRoutes from './routes/policies/index.js';
 import scorecardRoutes from './routes/scorecards/index.js';
@@ -38,6 +42,8 @@ export interface AppDeps {
   loginRateLimit?: number | undefined;
   /** Largest request body (an Excel workbook being the largest), in bytes. */
   bodyLimitBytes?: number | undefined;
+  /** Links in digests, retries of failed deliveries, digest schedules (runtime/config.ts). */
+  notifications?: Partial<NotificationSettings> | undefined;
 }
 
 export interface AppSettings {
@@ -103,6 +109,9 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(listRoutes, { prefix: '/api/lists' });
   await app.register(scorecardRoutes, { prefix: '/api/scorecards' });
   await app.register(exportRoutes, { prefix: '/api/exports' });
+  await app.register(inboxRoutes, { prefix: '/api/inbox' });
+  await app.register(notificationRoutes, { prefix: '/api/notifications' });
+  await app.register(digestRoutes, { prefix: '/api/digests' });
   return app;
 }
 

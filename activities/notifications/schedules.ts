@@ -14,8 +14,9 @@ export const TIMEZONE = 'Asia/Shanghai';
 const DAYS = ['MONDAY', 'TUESDAY', 'WEDNESDAY', 'THURSDAY', 'FRIDAY', 'SATURDAY', 'SUNDAY'] as const;
 
 /** A digest's rhythm as digest_subscriptions.schedule holds it; dayOfWeek '*' means every day. */
+export const dayOfWeekSchema = z.enum([...DAYS, '*']);
 export const digestScheduleSchema = z.object({
-  dayOfWeek: z.enum([...DAYS, '*']).default('MONDAY'),
+  dayOfWeek: dayOfWeekSchema.default('MONDAY'),
   hour: z.number().int().min(0).max(23).default(9),
   minute: z.number().int().min(0).max(59).default(0),
 });

@@ -1,6 +1,6 @@
 // Inbox, notification channels, failed deliveries and digests: request and response schemas.
 import { z } from 'zod';
-import { digestScheduleSchema } from '../../activities/notifications/schedules.js';
+import { dayOfWeekSchema, digestScheduleSchema } from '../../activities/notifications/schedules.js';
 import { pageQuery, queryBool, uuid } from './common.js';
 
 export const inboxMessage = z
@@ -131,6 +131,6 @@ export const subscription = z
 
 export const subscriptionParams = z.object({ personId: uuid });
 export const updateSubscriptionBody = z
-  .object({ schedule: z.object({ dayOfWeek: digestScheduleSchema.shape.dayOfWeek, hour: z.number().int().min(0).max(23), minute: z.number().int().min(0).max(59) }), enabled: z.boolean() })
+  .object({ schedule: z.object({ dayOfWeek: dayOfWeekSchema, hour: z.number().int().min(0).max(23), minute: z.number().int().min(0).max(59) }), enabled: z.boolean() })
   .partial()
   .refine((b) => Object.keys(b).length > 0, '请至少修改一项 / nothing to change');
