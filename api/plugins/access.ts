@@ -4,7 +4,7 @@
 // may not see answers 404, as if it did not exist.
 import { and, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
-import { assignments, measures } from '../../db/schema/index.js';
+import { measures } from '../../db/schema/index.js';
 import { notFound } from '../errors.js';
 import type { Principal } from './auth.js';
 
@@ -18,12 +18,12 @@ export function visibleMeasures(p: Principal): SQL | undefined {
   const dispatched = ne(measures.status, 'draft');
   if (p.role === 'department') {
     if (!p.departmentId) return sql`false`;
-    return and(dispatched, sql`exists (select 1 from ${assignments} where ${assignments.measureId} = ${measures.id} and ${assignments.departmentId} = ${p.departmentId})`);
+    return and(dispatched, sql`exists (select 1 from assignments a where a.measure_id = "measures"."id" and a.department_id = ${p.departmentId})`);
   }
   // leader
   const byArea = p.leaderAreaIds.length ? inArray(measures.areaId, p.leaderAreaIds) : undefined;
   const byDepartment = p.leaderDepartmentIds.length
-    ? sql`exists (select 1 from ${assignments} where ${assignments.measureId} = ${measures.id} and ${inArray(assignments.departmentId, p.leaderDepartmentIds)})`
+    ? sql`exists (select 1 from assignments a where a.measure_id = "measures"."id" and a.department_id in ${p.leaderDepartmentIds})`
     : undefined;
   if (!byArea && !byDepartment) return sql`false`;
   return and(dispatched, or(byArea, byDepartment));

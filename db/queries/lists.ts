@@ -113,11 +113,11 @@ export async function queryList(db: Database, q: ListQuery, scope: SQL | undefin
     leadDepartmentId: departments.id,
     leadDepartmentName: departments.name,
     leadDepartmentShortName: departments.shortName,
-    leadAcknowledgedAt: sql<string | null>`(select a.acknowledged_at from assignments a where a.measure_id = ${measures.id} and a.role = 'lead')`,
+    leadAcknowledgedAt: sql<string | null>`(select a.acknowledged_at from assignments a where a.measure_id = "measures"."id" and a.role = 'lead')`,
     cooperating: sql<Array<{ id: string; name: string; shortName: string | null; acknowledgedAt: string | null }>>`coalesce((
       select json_agg(json_build_object('id', d2.id, 'name', d2.name, 'shortName', d2.short_name, 'acknowledgedAt', a2.acknowledged_at) order by d2.name)
       from assignments a2 join departments d2 on d2.id = a2.department_id
-      where a2.measure_id = ${measures.id} and a2.role = 'cooperating'), '[]'::json)`,
+      where a2.measure_id = "measures"."id" and a2.role = 'cooperating'), '[]'::json)`,
     deadlineAt: listEntries.deadlineAt,
     acknowledgeDueAt: listEntries.acknowledgeDueAt,
     reportDueAt: listEntries.reportDueAt,

@@ -4,11 +4,19 @@ import { randomUUID } from 'node:crypto';
 import type { FastifyInstance, LightMyRequestResponse } from 'fastify';
 import { buildApp, type AppDeps } from '../../api/app.js';
 import { hashPassword } from '../../api/auth/passwords.js';
-import { leaderDepartments, people } from '../../db/schema/index.js';
+import { departments, leaderDepartments, people } from '../../db/schema/index.js';
 import { createTestEnv, type TestEnv } from './env.js';
-import { seedDepartments } from './measures.js';
 
 export const PASSWORD = 'Passw0rd-for-tests';
+
+/** City-level departments, so that a test may add the provincial ones of the Sichuan package. */
+export const API_DEPARTMENTS = [
+  { id: 'office', name: '市深化医改领导小组办公室', shortName: '市医改办', kind: 'coordination_office' as const },
+  { id: 'health', name: '市卫生健康委员会', shortName: '市卫生健康委', kind: 'line_department' as const },
+  { id: 'finance', name: '市财政局', shortName: null, kind: 'line_department' as const },
+  { id: 'hrss', name: '市人力资源和社会保障局', shortName: '市人社局', kind: 'line_department' as const },
+  { id: 'medsec', name: '市医疗保障局', shortName: '市医保局', kind: 'line_department' as const },
+];
 
 /** Who signs in: each role, and departments to test one department against another. */
 export const USERS = {
@@ -30,6 +38,10 @@ export interface ApiEnv {
   req(user: User | null, method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
   get(user: User | null, url: string): Promise<LightMyRequestResponse>;
   post(user: User | null, url: string, body?: unknown, headers?: Record<string, string>): Promise<LightMyRequestResponse>;
+  /** Signs someone else in (a person created during the test) and returns their token. */
+  login(username: string, password?: string): Promise<string>;
+  /** A request with a given bearer token. */
+  withToken(token: string, method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
@@ -37,7 +49,7 @@ export async function createApiEnv(name: string, opts: { worker?: boolean; app?:
   const env = await createTestEnv(name);
   if (opts.worker !== false) await env.startWorker();
   const db = env.database.db;
-  await seedDepartments(db);
+  await db.insert(departments).values(API_DEPARTMENTS);
   // One hash for everyone: bcrypt at full cost is slow on purpose, and tests sign in many people.
   const passwordHash = await hashPassword(PASSWORD, 4);
   const ids = {} as Record<User, string>;
@@ -85,6 +97,13 @@ export async function createApiEnv(name: string, opts: { worker?: boolean; app?:
     req,
     get: (user, url) => req(user, 'GET', url),
     post: (user, url, body, headers) => req(user, 'POST', url, body ?? {}, headers),
+    async login(username, password = PASSWORD) {
+      const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } });
+      if (res.statusCode !== 200) throw new Error(`login ${username}: ${res.statusCode} ${res.body}`);
+      return res.json().token as string;
+    },
+    withToken: (token, method, url, body) =>
+      app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(body === undefined ? {} : { payload: body as object }) }),
     async close() {
       await app.close();
       await env.close();

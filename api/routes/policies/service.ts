@@ -35,7 +35,7 @@ export async function policyView(db: Database, id: string) {
   const [p] = await db.select().from(policies).where(eq(policies.id, id));
   if (!p) throw notFound('政策文件', 'id');
   const areaRows = await db
-    .select({ id: areas.id, seq: areas.seq, title: areas.title, measures: sql<number>`(select count(*)::int from measures m where m.area_id = ${areas.id})` })
+    .select({ id: areas.id, seq: areas.seq, title: areas.title, measures: sql<number>`(select count(*)::int from measures m where m.area_id = "areas"."id")` })
     .from(areas)
     .where(eq(areas.policyId, id))
     .orderBy(asc(areas.seq));
