@@ -18,7 +18,7 @@
 // at once: the second fails fast and is retried after the first has finished.
 import { Context } from '@temporalio/activity';
 import { ApplicationFailure } from '@temporalio/common';
-import { and, eq, gt, lt, ne, sql } from 'drizzle-orm';
+import { and, eq, gt, inArray, lt, ne, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
 import { departments, inboxMessages, notificationChannels, notificationDeliveries, notificationOutbox } from '../../db/schema/index.js';
 import type { DigestContent } from './digest-content.js';
@@ -79,6 +79,14 @@ export function createDeliveryActivities(db: Database, settings: NotificationSet
           .onConflictDoNothing({ target: [inboxMessages.personId, inboxMessages.outboxId] });
       }
       const channels = to.channels.filter((c) => c.kind !== 'email' || mailer);
+      // A delivery never sent whose channel has since been removed or switched off is dropped: an
+      // admin who removes a broken robot and retries the entry wants it delivered, not failed again.
+      const unsent = await db
+        .select({ id: notificationDeliveries.id, channel: notificationDeliveries.channel, target: notificationDeliveries.target })
+        .from(notificationDeliveries)
+        .where(and(eq(notificationDeliveries.outboxId, outboxId), ne(notificationDeliveries.status, 'sent')));
+      const gone = unsent.filter((d) => !channels.some((c) => c.kind === d.channel && c.target === d.target)).map((d) => d.id);
+      if (gone.length) await db.delete(notificationDeliveries).where(and(inArray(notificationDeliveries.id, gone), ne(notificationDeliveries.status, 'sent')));
       if (channels.length) {
         await db
           .insert(notificationDeliveries)

@@ -5,7 +5,7 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { removeSchedules, scheduleIds } from '../../activities/notifications/schedules.js';
 import { resolveSettings, type NotificationSettings } from '../../activities/notifications/settings.js';
-import { notificationDeliveries, notificationOutbox } from '../../db/schema/index.js';
+import { notificationChannels, notificationDeliveries, notificationOutbox } from '../../db/schema/index.js';
 import { createApiEnv, dispatchedMeasure, expectErrorShape, type ApiEnv } from '../support/api.js';
 import { type RobotReceiver, startRobotReceiver } from '../support/receivers.js';
 
@@ -92,6 +92,7 @@ describe('failed deliveries', () => {
   it('are listed for admins, and a retry sends only what failed', async () => {
     // An entry whose robot delivery failed after every attempt.
     const target = robots.url('wecom', 'failing');
+    await db().insert(notificationChannels).values({ departmentId: 'hrss', kind: 'wecom', target });
     const [entry] = await db()
       .insert(notificationOutbox)
       .values({ idempotencyKey: `api-failed-${Date.now()}`, kind: 'deadline.due_soon', recipientDepartmentId: 'hrss', payload: { measureSeq: 7, title: '完善分级诊疗', dueAt: new Date().toISOString() }, status: 'failed', attempts: 1, lastError: 'wecom: HTTP 503' })
@@ -108,6 +109,17 @@ describe('failed deliveries', () => {
     expect(robots.accepted().filter((p) => p.key === entry!.idempotencyKey)).toHaveLength(1);
     expectErrorShape(await api.post('admin', `/api/notifications/outbox/${entry!.id}/retry`), 409, 'INVALID_STATE');
     expectErrorShape(await api.post('admin', '/api/notifications/outbox/999999999/retry'), 404);
+
+    // The broken robot was removed instead of mended: the retry drops its delivery and succeeds.
+    const [orphan] = await db()
+      .insert(notificationOutbox)
+      .values({ idempotencyKey: `api-failed-gone-${Date.now()}`, kind: 'deadline.due_soon', recipientDepartmentId: 'medsec', payload: { measureSeq: 8, title: '推进医保支付方式改革' }, status: 'failed', attempts: 1 })
+      .returning();
+    await db().insert(notificationDeliveries).values({ outboxId: orphan!.id, channel: 'wecom', target: robots.url('wecom', 'removed'), status: 'failed', attempts: 5 });
+    expect((await api.post('admin', `/api/notifications/outbox/${orphan!.id}/retry`)).statusCode).toBe(202);
+    await expect.poll(async () => (await db().select().from(notificationOutbox).where(eq(notificationOutbox.id, orphan!.id)))[0]!.status, { timeout: 15_000 }).toBe('delivered');
+    expect(await db().select().from(notificationDeliveries).where(eq(notificationDeliveries.outboxId, orphan!.id))).toEqual([]);
+    expect(robots.posts.filter((p) => p.robot === 'removed')).toEqual([]);
   });
 });
 
