@@ -92,6 +92,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     return result.success ? { value: result.data } : { error: Object.assign(new Error('validation'), { validation: result.error.issues.map(toValidationIssue) }) };
   });
   app.setSerializerCompiler(serializerCompiler);
+  // JSON or a workbook, nothing else: a text/plain body is refused (415), not read as a string.
+  app.removeContentTypeParser(['text/plain']);
 
   await app.register(security, { corsOrigins: app.settings.corsOrigins });
   await app.register(errorHandler);

@@ -4,7 +4,8 @@ import { rulesOverrideSchema } from '../../workflows/rules/escalation-schema.js'
 
 export const evidence = z.object({
   name: text(200),
-  url: z.url({ error: '链接格式不正确 / not a URL' }).max(2000).optional(),
+  // http(s) only: a javascript: link stored as evidence would run in the dashboard.
+  url: z.url({ protocol: /^https?$/, error: '链接应为 http(s) 地址 / must be an http(s) URL' }).max(2000).optional(),
   note: z.string().max(2000).optional(),
 });
 

@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { audit } from '../../../db/queries/audit.js';
-import { badRequest, invalid } from '../../errors.js';
+import { ApiError, badRequest, invalid } from '../../errors.js';
 import { readPolicyWorkbook } from '../../excel/read-policy.js';
 import { sendWorkbook, templateWorkbook } from '../../excel/write.js';
 import { OFFICE_ROLES } from '../../plugins/access.js';
@@ -134,7 +134,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request, reply) => {
-      if (!Buffer.isBuffer(request.body) || request.body.length === 0) throw badRequest(`请求体应为 .xlsx 文件，Content-Type: ${XLSX} / send the workbook as the body`, 'file');
+      if (!Buffer.isBuffer(request.body)) throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `请求体应为 .xlsx 文件，Content-Type: ${XLSX} / send the workbook itself`, 'file');
+      if (request.body.length === 0) throw badRequest(`请求体应为 .xlsx 文件，Content-Type: ${XLSX} / send the workbook as the body`, 'file');
       const sheet = await readPolicyWorkbook(request.body);
       const title = request.query.title ?? titleFromSheet(sheet.title);
       if (!title) throw invalid('缺少文件标题：请在表头上方写标题行，或以参数 title 给出 / title required', 'title');
