@@ -42,6 +42,8 @@ export interface AppDeps {
   loginRateLimit?: number | undefined;
   /** Largest request body (an Excel workbook being the largest), in bytes. */
   bodyLimitBytes?: number | undefined;
+  /** Where the log goes (default stdout); tests read it to check that no secret is written. */
+  logStream?: NodeJS.WritableStream | undefined;
   /** Links in digests, retries of failed deliveries, digest schedules (runtime/config.ts). */
   notifications?: Partial<NotificationSettings> | undefined;
 }
@@ -70,6 +72,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       level: deps.logLevel ?? 'info',
       // Secrets never reach the log: tokens, cookies, passwords.
       redact: ['req.headers.authorization', 'req.headers.cookie', 'res.headers["set-cookie"]', '*.password', '*.currentPassword', '*.newPassword', '*.token'],
+      ...(deps.logStream ? { stream: deps.logStream } : {}),
     },
     bodyLimit: deps.bodyLimitBytes ?? 10 * 1024 * 1024,
     // One line per request is noise on a laptop; LOG_LEVEL=debug brings it back.

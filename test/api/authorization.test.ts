@@ -8,7 +8,7 @@ import { createApiEnv, createDraft, createPolicy, dispatchedMeasure, expectError
 import { sichuanWorkbook } from '../support/sichuan.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
-type Who = User | 'anon';
+type Who = Extract<User, 'admin' | 'office' | 'health' | 'leader'> | 'anon';
 const ROLES: Who[] = ['anon', 'admin', 'office', 'health', 'leader'];
 
 let api: ApiEnv;
