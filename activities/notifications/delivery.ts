@@ -112,7 +112,9 @@ export function createDeliveryActivities(db: Database, settings: NotificationSet
           try {
             rows = await tx.select().from(notificationDeliveries).where(eq(notificationDeliveries.id, deliveryId)).for('update', { noWait: true });
           } catch (err) {
-            if ((err as { code?: string }).code === '55P03') throw ApplicationFailure.retryable('另一次发送正在进行 / another attempt is sending this delivery', 'DeliveryBusy');
+            // lock_not_available; drizzle wraps the driver's error in `cause`.
+            const e = err as { code?: string; cause?: { code?: string } };
+            if ((e.code ?? e.cause?.code) === '55P03') throw ApplicationFailure.retryable('另一次发送正在进行 / another attempt is sending this delivery', 'DeliveryBusy');
             throw err;
           }
           const d = rows[0];

@@ -4,13 +4,15 @@
 // shown to admins and a retry delivers it once; entries nobody started are swept up.
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MockActivityEnvironment } from '@temporalio/testing';
+import { createActivities } from '../../activities/index.js';
 import { messageIdFor } from '../../activities/notifications/channels.js';
 import { formatShanghai } from '../../activities/notifications/render.js';
 import { ensureSchedules, removeSchedules } from '../../activities/notifications/schedules.js';
 import { resolveSettings, type NotificationSettings } from '../../activities/notifications/settings.js';
 import { retryOutboxEntry } from '../../activities/notifications/start.js';
 import { MeasureClient } from '../../api/measure-client.js';
-import { notificationOutbox } from '../../db/schema/index.js';
+import { notificationDeliveries, notificationOutbox } from '../../db/schema/index.js';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { dept, listEntry, newMeasure, office, sec } from '../support/measures.js';
 import { addChannel, addPerson, deliveriesOf, inboxOf, outboxOf, settled } from '../support/notify.js';
@@ -186,6 +188,25 @@ describe('delivery through inbox, email and group robots', () => {
     expect(smtp.mails.filter((m) => m.xKey === entry!.idempotencyKey)).toHaveLength(1);
     expect(robots.posts.filter((p) => p.key === entry!.idempotencyKey && p.accepted)).toHaveLength(1);
     expect(await retryOutboxEntry(db(), env.client, env.taskQueue, settings, entry!.id)).toBe('not_failed');
+  });
+
+  it('lets one attempt send at a time: another attempt on the same delivery backs off, then finds it sent', async () => {
+    const activities = createActivities({ db: db(), client: env.client, taskQueue: env.taskQueue, notifications: settings });
+    // Not pending: no delivery workflow or sweeper touches it; only the attempts below.
+    const [entry] = await db()
+      .insert(notificationOutbox)
+      .values({ idempotencyKey: `lock-${Date.now()}`, kind: 'deadline.due_soon', recipientDepartmentId: 'hrss', payload: { measureSeq: 9, title: '锁测试' }, status: 'failed' })
+      .returning();
+    const [delivery] = await db().insert(notificationDeliveries).values({ outboxId: entry!.id, channel: 'wecom', target: robots.url('wecom', 'lock') }).returning();
+    robots.behaviour.hangNext = 1;
+    const first = new MockActivityEnvironment().run(activities.sendDelivery, delivery!.id);
+    await expect.poll(() => robots.posts.filter((p) => p.robot === 'lock').length).toBe(1);
+    // A retry, or a zombie attempt of a worker thought dead, while the first still holds the row.
+    await expect(new MockActivityEnvironment().run(activities.sendDelivery, delivery!.id)).rejects.toMatchObject({ type: 'DeliveryBusy' });
+    robots.release();
+    await expect(first).resolves.toEqual({ status: 'sent' });
+    await expect(new MockActivityEnvironment().run(activities.sendDelivery, delivery!.id)).resolves.toEqual({ status: 'already_sent' });
+    expect(robots.posts.filter((p) => p.robot === 'lock').map((p) => p.accepted)).toEqual([true]);
   });
 
   it('sweeps up entries whose delivery was never started (a crash between commit and start)', async () => {

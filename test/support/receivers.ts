@@ -101,6 +101,8 @@ export interface RobotReceiver {
   /** DingTalk secrets by robot name, to check signatures. */
   secrets: Record<string, string>;
   accepted(): RobotPost[];
+  /** Answers (accepts) every request held by hangNext. */
+  release(): void;
   close(): Promise<void>;
 }
 
@@ -108,6 +110,7 @@ export async function startRobotReceiver(): Promise<RobotReceiver> {
   const posts: RobotPost[] = [];
   const behaviour: Behaviour = { failNext: 0, hangNext: 0 };
   const secrets: Record<string, string> = {};
+  const held: Array<() => void> = [];
   const server: Server = createServer((req, res) => {
     void readBody(req).then((raw) => {
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
@@ -124,17 +127,21 @@ export async function startRobotReceiver(): Promise<RobotReceiver> {
         signed: secret && timestamp ? createHmac('sha256', secret).update(`${timestamp}\n${secret}`).digest('base64') === url.searchParams.get('sign') : undefined,
       };
       posts.push(post);
+      const accept = () => {
+        post.accepted = true;
+        res.writeHead(200, { 'content-type': 'application/json' }).end('{"errcode":0,"errmsg":"ok"}');
+      };
       if (behaviour.hangNext > 0) {
         behaviour.hangNext--;
-        return; // never answer
+        held.push(accept); // no answer until released, if ever
+        return;
       }
       if (behaviour.failNext > 0) {
         behaviour.failNext--;
         res.writeHead(503, { 'content-type': 'application/json' }).end('{"errcode":-1,"errmsg":"system busy"}');
         return;
       }
-      post.accepted = true;
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"errcode":0,"errmsg":"ok"}');
+      accept();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
@@ -145,6 +152,7 @@ export async function startRobotReceiver(): Promise<RobotReceiver> {
     behaviour,
     secrets,
     accepted: () => dedupe(posts.filter((p) => p.accepted), (p) => `${p.key}\n${p.kind}/${p.robot}`),
+    release: () => held.splice(0).forEach((answer) => answer()),
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();
