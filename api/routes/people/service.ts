@@ -135,18 +135,16 @@ export async function updatePerson(db: Database, id: string, patch: Partial<Omit
     if (problem) throw invalid(problem, 'password');
     passwordHash = await hashPassword(patch.password);
   }
+  const changes = {
+    ...(patch.displayName !== undefined ? { displayName: patch.displayName } : {}),
+    ...(patch.role !== undefined ? { role: patch.role } : {}),
+    ...(patch.departmentId !== undefined ? { departmentId: patch.departmentId } : {}),
+    ...(patch.email !== undefined ? { email: patch.email } : {}),
+    ...(patch.active !== undefined ? { active: patch.active } : {}),
+    ...(passwordHash ? { passwordHash } : {}),
+  };
   await db.transaction(async (tx) => {
-    await tx
-      .update(people)
-      .set({
-        ...(patch.displayName !== undefined ? { displayName: patch.displayName } : {}),
-        ...(patch.role !== undefined ? { role: patch.role } : {}),
-        ...(patch.departmentId !== undefined ? { departmentId: patch.departmentId } : {}),
-        ...(patch.email !== undefined ? { email: patch.email } : {}),
-        ...(patch.active !== undefined ? { active: patch.active } : {}),
-        ...(passwordHash ? { passwordHash } : {}),
-      })
-      .where(eq(people.id, id));
+    if (Object.keys(changes).length) await tx.update(people).set(changes).where(eq(people.id, id));
     // A leader no longer: what they oversaw goes with the role.
     if (role !== 'leader') await setLeaderScope(tx as unknown as Database, id, [], []);
     else await setLeaderScope(tx as unknown as Database, id, patch.leaderDepartmentIds, patch.leaderAreaIds);
