@@ -23,8 +23,10 @@ const db = proxyActivities<Activities>({
   retry: { initialInterval: '1 second', maximumInterval: '1 minute' },
 });
 
-/** How long a delivery may keep waiting on a robot's rate limit before it counts as failed. */
+/** How often a delivery may wait on a robot's rate limit (20–60 s each) before it counts as failed. */
 const RATE_LIMIT_WAITS = 60;
+/** How often it may wait for a free sending slot (from 0.5–2 s, doubling up to 30 s): sends are bounded, so a backlog drains. */
+const BUSY_WAITS = 200;
 
 export async function notificationWorkflow(input: NotificationWorkflowInput): Promise<'delivered' | 'failed' | 'skipped'> {
   const send = proxyActivities<Activities>({
@@ -44,12 +46,13 @@ export async function notificationWorkflow(input: NotificationWorkflowInput): Pr
 
   await Promise.all(
     plan.deliveries.map(async (d) => {
-      for (let waits = 0; ; waits++) {
+      for (let limited = 0, busy = 0; ; ) {
         try {
           const outcome = await send(d.id);
-          if (outcome.status !== 'rate_limited') return;
-          if (waits >= RATE_LIMIT_WAITS) throw ApplicationFailure.nonRetryable('群机器人持续限流 / robot rate limit persisted');
-          await sleep(outcome.retryAfterMs);
+          if (outcome.status !== 'rate_limited' && outcome.status !== 'busy') return;
+          if (outcome.status === 'rate_limited' && ++limited > RATE_LIMIT_WAITS) throw ApplicationFailure.nonRetryable('群机器人持续限流 / robot rate limit persisted');
+          if (outcome.status === 'busy' && ++busy > BUSY_WAITS) throw ApplicationFailure.nonRetryable('发送长期繁忙 / no sending slot for too long');
+          await sleep(outcome.status === 'busy' ? Math.min(30_000, outcome.retryAfterMs * 2 ** Math.min(busy - 1, 6)) : outcome.retryAfterMs);
         } catch (err) {
           const cause = err instanceof ActivityFailure && err.cause ? err.cause : err;
           await db.markDeliveryFailed({ deliveryId: d.id, error: cause instanceof Error ? cause.message : String(cause) });

@@ -33,16 +33,23 @@ export interface DeliveryPlan {
   deliveries: Array<{ id: number; channel: string }>;
 }
 
-export type SendOutcome = { status: 'sent' | 'already_sent' | 'missing' } | { status: 'rate_limited'; retryAfterMs: number };
+/**
+ * `rate_limited`: the robot had its fill this minute; `busy`: this worker is already sending all
+ * it may. Either way the workflow waits on a durable timer and asks again, so a backlog holds
+ * neither a worker's activity slots (which projections need) nor database connections.
+ */
+export type SendOutcome = { status: 'sent' | 'already_sent' | 'missing' } | { status: 'rate_limited' | 'busy'; retryAfterMs: number };
 
 type OutboxRow = typeof notificationOutbox.$inferSelect;
 
-/** At most this many sends hold a database connection at once, so projections are never starved. */
+/** At most this many sends run at once per worker, each holding one database connection. */
 const SEND_CONCURRENCY = 4;
+/** Longer than any send (the activity's own limit is 2 minutes): a session whose worker host vanished mid-send releases its lock. */
+const SEND_SESSION_IDLE_LIMIT = '150s';
 
 export function createDeliveryActivities(db: Database, settings: NotificationSettings) {
   const mailer: Mailer | undefined = settings.smtpUrl ? createMailer(settings.smtpUrl) : undefined;
-  const gate = semaphore(SEND_CONCURRENCY);
+  const gate = slots(SEND_CONCURRENCY);
 
   async function render(entry: OutboxRow): Promise<Rendered> {
     if (entry.kind.startsWith('digest.')) return renderDigest((entry.payload as { content: DigestContent }).content, settings);
@@ -103,11 +110,13 @@ export function createDeliveryActivities(db: Database, settings: NotificationSet
 
     /** Sends one delivery unless it was sent; see the top of this file for what survives a crash. */
     async sendDelivery(deliveryId: number): Promise<SendOutcome> {
+      const release = gate();
+      if (!release) return { status: 'busy', retryAfterMs: 500 + Math.floor(Math.random() * 1500) };
       const ctx = Context.current();
       const beat = setInterval(() => ctx.heartbeat(), Math.max(200, Math.floor(settings.heartbeatTimeoutMs / 3)));
-      const release = await gate();
       try {
         const outcome = await db.transaction(async (tx) => {
+          await tx.execute(sql.raw(`set local idle_in_transaction_session_timeout = '${SEND_SESSION_IDLE_LIMIT}'`));
           let rows;
           try {
             rows = await tx.select().from(notificationDeliveries).where(eq(notificationDeliveries.id, deliveryId)).for('update', { noWait: true });
@@ -212,22 +221,16 @@ export async function stalePendingEntries(db: Database, olderThanMs: number, lim
     .limit(limit);
 }
 
-function semaphore(n: number): () => Promise<() => void> {
+/** A counter of free sending slots: take one or be told to come back later. */
+function slots(n: number): () => (() => void) | undefined {
   let free = n;
-  const waiting: Array<() => void> = [];
-  return () =>
-    new Promise((resolve) => {
-      const grant = () => {
-        free--;
-        let done = false;
-        resolve(() => {
-          if (done) return;
-          done = true;
-          free++;
-          waiting.shift()?.();
-        });
-      };
-      if (free > 0) grant();
-      else waiting.push(grant);
-    });
+  return () => {
+    if (free === 0) return undefined;
+    free--;
+    let done = false;
+    return () => {
+      if (!done) free++;
+      done = true;
+    };
+  };
 }

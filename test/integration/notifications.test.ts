@@ -209,6 +209,27 @@ describe('delivery through inbox, email and group robots', () => {
     expect(robots.posts.filter((p) => p.robot === 'lock').map((p) => p.accepted)).toEqual([true]);
   });
 
+  it('tells a send to come back later when the worker already sends all it may, holding no slot meanwhile', async () => {
+    const activities = createActivities({ db: db(), client: env.client, taskQueue: env.taskQueue, notifications: settings });
+    const [entry] = await db()
+      .insert(notificationOutbox)
+      .values({ idempotencyKey: `busy-${Date.now()}`, kind: 'deadline.due_soon', recipientDepartmentId: 'hrss', payload: { measureSeq: 10, title: '忙碌测试' }, status: 'failed' })
+      .returning();
+    const rows = await db()
+      .insert(notificationDeliveries)
+      .values([1, 2, 3, 4, 5].map((i) => ({ outboxId: entry!.id, channel: 'wecom', target: robots.url('wecom', `busy-${i}`) })))
+      .returning();
+    robots.behaviour.hangNext = 4;
+    const held = rows.slice(0, 4).map((d) => new MockActivityEnvironment().run(activities.sendDelivery, d.id));
+    await expect.poll(() => robots.posts.filter((p) => p.robot.startsWith('busy-')).length).toBe(4);
+    const fifth = await new MockActivityEnvironment().run(activities.sendDelivery, rows[4]!.id);
+    expect(fifth).toMatchObject({ status: 'busy' });
+    expect((fifth as { retryAfterMs: number }).retryAfterMs).toBeGreaterThanOrEqual(500);
+    robots.release();
+    expect(await Promise.all(held)).toEqual(Array(4).fill({ status: 'sent' }));
+    await expect(new MockActivityEnvironment().run(activities.sendDelivery, rows[4]!.id)).resolves.toEqual({ status: 'sent' });
+  });
+
   it('sweeps up entries whose delivery was never started (a crash between commit and start)', async () => {
     const input = await newMeasure(db(), { rules: quiet, lead: 'hrss', cooperating: [] });
     // Written as a projection would, but nobody starts its delivery.
