@@ -70,8 +70,9 @@ export async function readPolicyWorkbook(data: Buffer): Promise<SheetContent> {
       }
       if (errors.length) throw importFailed(errors);
 
+      // The title is the top-most text above the header (a row beneath it may hold notes or a date).
       let title: string | null = null;
-      for (let t = r - 1; t >= 1 && title === null; t--) {
+      for (let t = 1; t < r && title === null; t++) {
         const texts: string[] = [];
         ws.getRow(t).eachCell({ includeEmpty: false }, (cell) => {
           const x = cellText(cell.value);
