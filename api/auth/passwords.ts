@@ -30,8 +30,15 @@ export function hashToken(token: string): string {
 /** A password people can type: 16 characters from an alphabet without look-alikes. */
 export function generatePassword(length = 16): string {
   const alphabet = 'ABCDEFGHJKLMNPQRSTUVWXYZabcdefghijkmnpqrstuvwxyz23456789';
-  const bytes = randomBytes(length);
-  return Array.from(bytes, (b) => alphabet[b % alphabet.length]).join('');
+  for (;;) {
+    // 256 is not a multiple of the alphabet's 56 letters: bytes past the last whole multiple are
+    // dropped, so every letter is equally likely.
+    const usable = [...randomBytes(length * 2)].filter((b) => b < 224);
+    if (usable.length < length) continue;
+    const password = usable.slice(0, length).map((b) => alphabet[b % alphabet.length]).join('');
+    // It must pass the same rules as a chosen one (letters and digits both).
+    if (passwordProblem(password) === null) return password;
+  }
 }
 
 /** Why a password is refused, or null when it is acceptable. */

@@ -1,5 +1,6 @@
 // 人员管理 (admins): people of each role, a leader's departments and areas, changes that end
 // sessions, and the guards that keep at least one administrator.
+import { spawnSync } from 'node:child_process';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents } from '../../db/schema/index.js';
@@ -78,5 +79,33 @@ describe('people', () => {
     expect((await api.withToken(token, 'PATCH', `/api/people/${api.ids.admin}`, { role: 'coordination_office', departmentId: 'office' })).statusCode).toBe(200);
     expectErrorShape(await api.withToken(token, 'PATCH', `/api/people/${second.json().id}`, { active: false }), 409, 'INVALID_STATE');
     expect((await api.withToken(token, 'PATCH', `/api/people/${api.ids.admin}`, { role: 'admin', departmentId: null })).statusCode).toBe(200);
+  });
+
+  it('adds people from the command line: npm run person:add', async () => {
+    const run = (...args: string[]) =>
+      spawnSync(process.execPath, ['--import', 'tsx', 'scripts/person-add.ts', ...args], {
+        env: { ...process.env, DATABASE_URL: api.env.databaseUrl },
+        encoding: 'utf8',
+        timeout: 30_000,
+      });
+    const ok = run('--username', 'cli.user', '--role', 'department', '--department', '市财政局', '--name', '命令行用户');
+    expect(ok.status, ok.stderr).toBe(0);
+    const password = /initial password: (\S+)/.exec(ok.stdout)?.[1];
+    expect(password).toMatch(/^[A-Za-z0-9]{16}$/);
+    const token = await api.login('cli.user', password);
+    expect((await api.withToken(token, 'GET', '/api/auth/me')).json()).toMatchObject({ role: 'department', departmentId: 'finance', displayName: '命令行用户' });
+
+    const leader = run('--username', 'cli.leader', '--role', 'leader', '--oversees', 'health,市人社局', '--password', 'Given-passw0rd');
+    expect(leader.status, leader.stderr).toBe(0);
+    expect(leader.stdout).not.toContain('Given-passw0rd');
+    expect((await api.withToken(await api.login('cli.leader', 'Given-passw0rd'), 'GET', '/api/auth/me')).json().leaderDepartmentIds.sort()).toEqual(['health', 'hrss']);
+
+    const unknown = run('--username', 'cli.x', '--role', 'department', '--department', '不存在的部门');
+    expect(unknown.status).toBe(1);
+    expect(unknown.stderr).toContain('部门「不存在的部门」不存在');
+    const taken = run('--username', 'cli.user', '--role', 'leader');
+    expect(taken.status).toBe(1);
+    expect(taken.stderr).toContain('已被使用');
+    expect(run('--role', 'leader').stderr).toContain('usage');
   });
 });
