@@ -50,16 +50,12 @@ export function createNotificationActivities(deps: NotificationDeps) {
 }
 
 /**
- * For the projection: start delivery of the entries it just committed. A failure here loses
- * nothing (the entries stay pending and the sweeper starts them), so it is logged, not thrown:
- * throwing would only retry a projection that has already been applied.
+ * For the projection: start delivery of the entries it just committed, without waiting — a
+ * measure's next step never waits on its notifications. A failure here loses nothing (the
+ * entries stay pending and the sweeper starts them), so it is logged, not thrown.
  */
 export function afterOutboxCommit(deps: NotificationDeps): (entries: OutboxRef[]) => Promise<void> {
   return async (entries) => {
-    try {
-      await startDeliveries(deps.client, deps.taskQueue, deps.settings, entries);
-    } catch (err) {
-      warn('delivery not started, the sweeper will', err);
-    }
+    void startDeliveries(deps.client, deps.taskQueue, deps.settings, entries).catch((err: unknown) => warn('delivery not started, the sweeper will', err));
   };
 }
