@@ -54,7 +54,8 @@ describe('continue-as-new', () => {
     expect(view.assignments.find((a) => a.departmentId === 'finance')!.acknowledgedAt).toBeNull();
     // The timeline runs on without a gap, and matches the audit trail.
     expect(view.timeline.map((t) => t.seq)).toEqual(view.timeline.map((_, i) => i + 1));
-    expect((await trail(db(), input.measureId)).map((e) => e.seq)).toEqual(view.timeline.map((t) => t.seq));
+    // The last step may still be on its way to PostgreSQL when the view is read.
+    await expect.poll(async () => (await trail(db(), input.measureId)).map((e) => e.seq), { timeout: 5000 }).toEqual(view.timeline.map((t) => t.seq));
     // The same idempotency key after continue-as-new is still a no-op.
     const again = await measures.act(input.measureId, 'acknowledge', { actor: dept('health'), departmentId: 'health' }, 'ack-before-can');
     expect(again.timeline.filter((t) => t.action === 'acknowledge')).toHaveLength(1);
