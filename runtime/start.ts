@@ -25,6 +25,7 @@ async function main(): Promise<void> {
 
   log(`已就绪 / ready: ${api.url}`);
   log(`健康检查 / health: ${api.url}/health`);
+  log(`接口文档 / API docs: ${api.url}/docs`);
   if (local.temporalUiUrl) log(`Temporal 界面 / Temporal UI: ${local.temporalUiUrl}`);
   log('按 Ctrl-C 停止 / press Ctrl-C to stop');
 }

@@ -94,9 +94,10 @@ export function addRow(ws: ExcelJS.Worksheet, columns: Column[], values: Array<s
   return row;
 }
 
-export async function sendWorkbook(reply: FastifyReply, wb: ExcelJS.Workbook, filename: string): Promise<FastifyReply> {
+/** Sends the workbook as a download: its Chinese name, and an ASCII name for clients that need one. */
+export async function sendWorkbook(reply: FastifyReply, wb: ExcelJS.Workbook, filename: string, asciiName: string): Promise<FastifyReply> {
   const buffer = Buffer.from(await wb.xlsx.writeBuffer());
-  const ascii = filename.replace(/[^\x20-\x7e]/g, '_').replace(/"/g, '');
+  const ascii = asciiName.replace(/[^\x20-\x7e]|"/g, '_');
   return reply
     .header('content-type', XLSX_TYPE)
     .header('content-disposition', `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(filename)}`)

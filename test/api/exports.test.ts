@@ -40,7 +40,7 @@ const rowValues = (ws: ExcelJS.Worksheet, n: number) => (ws.getRow(n).values as 
 describe('exports', () => {
   it('exports the responsibility list laid out for printing', async () => {
     const { res, ws } = await download('office', '/api/exports/lists/responsibility');
-    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="[^"]+\.xlsx"; filename\*=UTF-8''%E8%B4%A3%E4%BB%BB%E6%B8%85%E5%8D%95-\d{4}-\d{2}-\d{2}\.xlsx$/);
+    expect(res.headers['content-disposition']).toMatch(/^attachment; filename="responsibility-\d{4}-\d{2}-\d{2}\.xlsx"; filename\*=UTF-8''%E8%B4%A3%E4%BB%BB%E6%B8%85%E5%8D%95-\d{4}-\d{2}-\d{2}\.xlsx$/);
     expect(ws.name).toBe('责任清单');
     expect(ws.getCell('A1').value).toBe('《导出测试文件》责任清单');
     expect(ws.getCell('A1').isMerged).toBe(true);

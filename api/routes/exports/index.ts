@@ -106,7 +106,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         if (ragCol >= 0) row.getCell(ragCol + 1).fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: RAG_FILL[i.rag]! } };
       }
       await audit(db, { actor: p, action: 'list_exported', detail: { list, filters: request.query, rows: items.length } });
-      return sendWorkbook(reply, wb, `${name}-${shanghaiTime(new Date())}.xlsx`);
+      return sendWorkbook(reply, wb, `${name}-${shanghaiTime(new Date())}.xlsx`, `${list}-${shanghaiTime(new Date())}.xlsx`);
     },
   );
 
@@ -165,7 +165,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       note.getCell(1).font = { name: '宋体', size: 9, italic: true };
       note.height = 30;
       await audit(db, { actor: p, action: 'scorecards_exported', detail: { period } });
-      return sendWorkbook(reply, wb, `部门考核-${period.label}.xlsx`);
+      return sendWorkbook(reply, wb, `部门考核-${period.label}.xlsx`, `scorecards-${period.from}-${period.to}.xlsx`);
     },
   );
 };

@@ -158,7 +158,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     { config: office, schema: { tags: ['policies'], summary: '下载 Excel 导入模板（含填写说明与部门名称表）', produces: [XLSX], response: errors(401, 403) } },
     async (_request, reply) => {
       const depts = await db.select().from(departments).orderBy(asc(departments.name));
-      return sendWorkbook(reply, await templateWorkbook(depts), '三张清单导入模板.xlsx');
+      return sendWorkbook(reply, await templateWorkbook(depts), '三张清单导入模板.xlsx', 'three-lists-import-template.xlsx');
     },
   );
 };
