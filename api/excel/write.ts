@@ -82,7 +82,31 @@ export function officeSheet(wb: ExcelJS.Workbook, name: string, title: string, s
   return ws;
 }
 
-/** Appends a bordered, wrapped data row. */
+/** How wide text is in column-width units: a Chinese character takes two, a Latin one one. */
+function textWidth(text: string): number {
+  let w = 0;
+  for (const ch of text) w += /[\u1100-\u115f\u2e80-\ua4cf\uac00-\ud7a3\uf900-\ufaff\ufe30-\ufe4f\uff00-\uff60\uffe0-\uffe6]/.test(ch) ? 2 : 1;
+  return w;
+}
+
+/**
+ * The height a row needs for its wrapped text. Spreadsheet programs do not grow rows written by a
+ * library when the file is opened, so without this long cells would print over one another.
+ */
+export function rowHeight(columns: Column[], values: Array<string | number | null>, pointsPerLine = 14.5): number {
+  let lines = 1;
+  values.forEach((v, i) => {
+    if (v === null || v === '') return;
+    const usable = Math.max(2, (columns[i]?.width ?? 10) - 1.5);
+    const n = String(v)
+      .split('\n')
+      .reduce((sum, part) => sum + Math.max(1, Math.ceil(textWidth(part) / usable)), 0);
+    lines = Math.max(lines, n);
+  });
+  return Math.min(409, Math.round(lines * pointsPerLine + 5));
+}
+
+/** Appends a bordered, wrapped data row, tall enough for its text. */
 export function addRow(ws: ExcelJS.Worksheet, columns: Column[], values: Array<string | number | null>): ExcelJS.Row {
   const row = ws.addRow(values.map((v) => (v === null ? '' : v)));
   columns.forEach((c, i) => {
@@ -91,6 +115,7 @@ export function addRow(ws: ExcelJS.Worksheet, columns: Column[], values: Array<s
     cell.border = border;
     cell.alignment = { horizontal: c.align ?? 'left', vertical: 'middle', wrapText: true };
   });
+  row.height = rowHeight(columns, values);
   return row;
 }
 

@@ -3,7 +3,8 @@
 //  - 签收及时率: acknowledgments on time ÷ (acknowledgments + acknowledgments now overdue);
 //  - 反馈及时率: reports on time ÷ (reports + reports now overdue);
 //  - 逾期: open measures it leads that are past a due time now, and escalations in the period;
-//  - 销号率: measures it leads closed by the period's end ÷ those dispatched by then (not cancelled);
+//  - 销号率: measures it leads closed by the period's end ÷ (those + those past their deadline by
+//    then and still open): a measure not yet due neither helps nor hurts;
 //  - 综合得分: the mean of the three rates it has, ×100. Rank 1 is best.
 import { sql } from 'drizzle-orm';
 import type { Database } from '../client.js';
@@ -91,7 +92,7 @@ export async function scorecards(db: Database, period: Period, departmentIds: st
     red: number;
     escalations: number;
     closed: number;
-    dispatched: number;
+    due_open: number;
   }>(sql`
     with acks as (
       select e.detail->>'departmentId' as dep, count(*)::int as n,
@@ -118,7 +119,8 @@ export async function scorecards(db: Database, period: Period, departmentIds: st
     led as (
       select le.lead_department_id as dep,
              count(*)::int as total,
-             count(*) filter (where le.status <> 'cancelled' and m.dispatched_at < ${to})::int as dispatched,
+             count(*) filter (where le.status <> 'cancelled' and m.dispatched_at < ${to} and (le.closed_at is null or le.closed_at >= ${to})
+                                and le.deadline_at < least(${to}, now()))::int as due_open,
              count(*) filter (where le.closed_at is not null and le.closed_at < ${to})::int as closed,
              count(*) filter (where le.status in ${open} and le.rag = 'red')::int as red,
              count(*) filter (where le.status in ${open} and (le.deadline_at < now() or le.acknowledge_due_at < now() or le.report_due_at < now()))::int as overdue,
@@ -133,7 +135,7 @@ export async function scorecards(db: Database, period: Period, departmentIds: st
            coalesce(led.reports_overdue, 0) as reports_overdue,
            coalesce(led.overdue, 0) as overdue, coalesce(led.red, 0) as red,
            coalesce(escal.n, 0) as escalations,
-           coalesce(led.closed, 0) as closed, coalesce(led.dispatched, 0) as dispatched
+           coalesce(led.closed, 0) as closed, coalesce(led.due_open, 0) as due_open
     from departments d
       left join acks on acks.dep = d.id
       left join reports on reports.dep = d.id
@@ -146,7 +148,7 @@ export async function scorecards(db: Database, period: Period, departmentIds: st
   const out: ScorecardRow[] = [...rows].map((r) => {
     const acknowledgeOnTimeRate = rate(r.acknowledged_on_time, r.acknowledged + r.acknowledge_overdue);
     const reportOnTimeRate = rate(r.reports_on_time, r.reports + r.reports_overdue);
-    const closureRate = rate(r.closed, r.dispatched);
+    const closureRate = rate(r.closed, r.closed + r.due_open);
     const rates = [acknowledgeOnTimeRate, reportOnTimeRate, closureRate].filter((x): x is number => x !== null);
     return {
       departmentId: r.department_id,

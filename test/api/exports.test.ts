@@ -54,11 +54,13 @@ describe('exports', () => {
     expect(ws.pageSetup).toMatchObject({ orientation: 'landscape', paperSize: 9, fitToWidth: 1, fitToHeight: 0, printTitlesRow: '3:3' });
     expect(ws.headerFooter.oddFooter).toContain('&P');
 
-    expect(rowValues(ws, 4)).toEqual([1, '方面一', '按期推进的措施\n按期推进的措施。具体内容。', '市卫生健康委', '市财政局', '2030年底前', '牵头：未签收\n市财政局：未签收', expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), '绿', '—']);
+    expect(rowValues(ws, 4)).toEqual([1, '方面一', '按期推进的措施。具体内容。', '市卫生健康委', '市财政局', '2030年底前', '牵头：未签收\n市财政局：未签收', expect.stringMatching(/^\d{4}-\d{2}-\d{2}$/), '绿', '—']);
     expect(rowValues(ws, 5).slice(3, 6)).toEqual(['市财政局', '市人社局、市卫生健康委', '2025年6月底前']);
     expect(ws.getRow(5).getCell(9).value).toBe('红');
     expect((ws.getRow(5).getCell(9).fill as ExcelJS.FillPattern).fgColor?.argb).toBe('FFF4B6B6');
     expect(ws.rowCount).toBe(5);
+    // Rows grow with their wrapped text (three departments' 签收 on three lines).
+    expect(ws.getRow(5).height).toBeGreaterThan(ws.getRow(4).height!);
   });
 
   it('honours the list’s filters and the person’s scope', async () => {

@@ -21,6 +21,8 @@ beforeAll(async () => {
   const closed = await dispatchedMeasure(api, { leadDepartmentId: 'finance', cooperatingDepartmentIds: [] }, policy);
   // Hrss: never acknowledges a measure due in a second.
   await dispatchedMeasure(api, { ...fastAck, leadDepartmentId: 'hrss', cooperatingDepartmentIds: [] }, policy);
+  // Medsec: a measure past its deadline and still open.
+  await dispatchedMeasure(api, { leadDepartmentId: 'medsec', cooperatingDepartmentIds: [], deadline: '2025年6月底前' }, policy);
   await sleep(1500);
   await ok('health', late, 'acknowledge');
   await ok('health', onTime, 'acknowledge');
@@ -45,12 +47,16 @@ describe('scorecards', () => {
     expect(period.label).toMatch(/^\d{4}年\d{1,2}月$/);
     const by = Object.fromEntries(rows.map((r: { departmentId: string }) => [r.departmentId, r]));
     expect(Object.keys(by).sort()).toEqual(['finance', 'health', 'hrss', 'medsec']); // line departments, not the office
-    expect(by.health).toMatchObject({ measuresLed: 2, acknowledged: 2, acknowledgedOnTime: 1, acknowledgeOnTimeRate: 0.5, reports: 1, reportsOnTime: 1, reportOnTimeRate: 1, closed: 0, closureRate: 0, score: 50 });
+    // Nothing of health's is due yet: no closure rate, neither credit nor blame.
+    expect(by.health).toMatchObject({ measuresLed: 2, acknowledged: 2, acknowledgedOnTime: 1, acknowledgeOnTimeRate: 0.5, reports: 1, reportsOnTime: 1, reportOnTimeRate: 1, closed: 0, closureRate: null, score: 75, rank: 2 });
     expect(by.finance).toMatchObject({ measuresLed: 1, acknowledgeOnTimeRate: 1, reportOnTimeRate: 1, closed: 1, closureRate: 1, score: 100, rank: 1 });
-    expect(by.hrss).toMatchObject({ acknowledged: 0, acknowledgeOverdue: 1, acknowledgeOnTimeRate: 0, overdue: 1, closureRate: 0, score: 0, rank: 3 });
+    expect(by.hrss).toMatchObject({ acknowledged: 0, acknowledgeOverdue: 1, acknowledgeOnTimeRate: 0, overdue: 1, closureRate: null, score: 0, rank: 3 });
     expect(by.hrss.escalations).toBeGreaterThan(0);
-    expect(by.medsec).toMatchObject({ measuresLed: 0, acknowledgeOnTimeRate: null, reportOnTimeRate: null, closureRate: null, score: null, rank: null });
+    expect(by.medsec).toMatchObject({ measuresLed: 1, acknowledgeOnTimeRate: null, reportOnTimeRate: null, closed: 0, closureRate: 0, overdue: 1, red: 1, score: 0, rank: 3 });
     expect(rows.map((r: { departmentId: string }) => r.departmentId)).toEqual(['finance', 'health', 'hrss', 'medsec']);
+    // A department with nothing to score has no score and no rank.
+    await api.post('admin', '/api/departments', { id: 'idle', name: '市无任务局' });
+    expect((await cards('office')).rows.find((r: { departmentId: string }) => r.departmentId === 'idle')).toMatchObject({ measuresLed: 0, score: null, rank: null });
   });
 
   it('counts nothing in a period before any of it happened, and names periods as offices do', async () => {

@@ -85,7 +85,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         const base = [
           policies.length === 1 ? i.seq : `${i.policyCode}-${i.seq}`,
           i.areaTitle,
-          i.content && i.content !== i.title ? `${i.title}\n${i.content}` : i.title,
+          // The title, then the content, unless the content already opens with the title (as imported ones do).
+          !i.content ? i.title : i.content.startsWith(i.title) ? i.content : `${i.title}\n${i.content}`,
           dept({ name: i.leadDepartmentName, shortName: i.leadDepartmentShortName }),
           i.cooperating.map(dept).join('、'),
           i.deadlineText,
@@ -159,7 +160,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           r.score === null ? '—' : r.score.toFixed(1),
         ]);
       }
-      const note = ws.addRow(['说明：签收及时率＝按时签收÷（签收数＋逾期未签收）；反馈及时率＝按时反馈÷（反馈次数＋逾期未反馈）；销号率＝已销号÷已交办的牵头措施；综合得分为三项比率的平均值×100。']);
+      const note = ws.addRow(['说明：签收及时率＝按时签收÷（签收数＋逾期未签收）；反馈及时率＝按时反馈÷（反馈次数＋逾期未反馈）；销号率＝已销号÷（已销号＋已到完成时限仍未销号）；综合得分为三项比率的平均值×100。']);
       ws.mergeCells(note.number, 1, note.number, columns.length);
       note.getCell(1).alignment = { wrapText: true, vertical: 'top' };
       note.getCell(1).font = { name: '宋体', size: 9, italic: true };
