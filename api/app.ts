@@ -44,6 +44,8 @@ export interface AppDeps {
   bodyLimitBytes?: number | undefined;
   /** Where the log goes (default stdout); tests read it to check that no secret is written. */
   logStream?: NodeJS.WritableStream | undefined;
+  /** X-Forwarded-* hops to believe behind a reverse proxy (Fastify's trustProxy). */
+  trustProxy?: boolean | number | string[] | undefined;
   /** Links in digests, retries of failed deliveries, digest schedules (runtime/config.ts). */
   notifications?: Partial<NotificationSettings> | undefined;
 }
@@ -75,6 +77,8 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
       ...(deps.logStream ? { stream: deps.logStream } : {}),
     },
     bodyLimit: deps.bodyLimitBytes ?? 10 * 1024 * 1024,
+    // A number of hops is given as a function: Fastify's types take no number.
+    trustProxy: typeof deps.trustProxy === 'number' ? (_address: string, hop: number) => hop < (deps.trustProxy as number) : (deps.trustProxy ?? false),
     // One line per request is noise on a laptop; LOG_LEVEL=debug brings it back.
     logController: new LogController({ disableRequestLogging: deps.logLevel !== 'debug' && deps.logLevel !== 'trace' }),
     routerOptions: { ignoreTrailingSlash: true },

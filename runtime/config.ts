@@ -32,6 +32,13 @@ const schema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(12),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
   MAX_UPLOAD_MB: z.coerce.number().min(1).max(200).default(10),
+  // Behind a reverse proxy: which X-Forwarded-For hops to believe, so that the login rate limit
+  // counts each client (not the proxy) and cookies are marked Secure when the proxy speaks HTTPS.
+  TRUST_PROXY: z
+    .string()
+    .regex(/^(true|false|\d{1,2}|[\w.:/]+(,[\w.:/]+)*)$/, 'true, a number of hops, or comma-separated addresses/CIDRs')
+    .default('false')
+    .transform((v): boolean | number | string[] => (v === 'true' ? true : v === 'false' ? false : /^\d+$/.test(v) ? Number(v) : v.split(','))),
   // Notifications: links in messages point at PUBLIC_URL; no SMTP_URL, no email (a warning at start).
   PUBLIC_URL: z.string().url().default('http://127.0.0.1:3000'),
   SMTP_URL: z.string().url().refine((u) => /^smtps?:$/.test(new URL(u).protocol), 'smtp://user:pass@host:587 or smtps://…').optional(),

@@ -164,6 +164,20 @@ describe('security basics', () => {
     }
   });
 
+  it('behind a trusted proxy, counts sign-in attempts per client rather than per proxy', async () => {
+    const app = await buildApp({ database: api.env.database, temporal: api.env.client, taskQueue: api.env.taskQueue, logLevel: 'silent', loginRateLimit: 2, trustProxy: 1 });
+    try {
+      const attempt = (client: string) =>
+        app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'health', password: 'Wrong-passw0rd' }, headers: { 'x-forwarded-for': client } });
+      expect((await attempt('203.0.113.7')).statusCode).toBe(401);
+      expect((await attempt('203.0.113.7')).statusCode).toBe(401);
+      expect((await attempt('203.0.113.7')).statusCode).toBe(429);
+      expect((await attempt('198.51.100.9')).statusCode).toBe(401); // another client behind the same proxy
+    } finally {
+      await app.close();
+    }
+  });
+
   it('sends security headers, and CORS headers only to the configured origins', async () => {
     const res = await api.get('office', '/api/departments');
     expect(res.headers['x-content-type-options']).toBe('nosniff');
