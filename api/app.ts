@@ -9,6 +9,7 @@ import type { DatabaseHandle } from '../db/client.js';
 import { MeasureClient } from './measure-client.js';
 import authPlugin from './plugins/auth.js';
 import errorHandler from './plugins/error-handler.js';
+import housekeeping from './plugins/housekeeping.js';
 import idempotency from './plugins/idempotency.js';
 import security from './plugins/security.js';
 import docs from './plugins/swagger.js';
@@ -107,6 +108,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(docs);
   await app.register(authPlugin, { corsOrigins: app.settings.corsOrigins });
   await app.register(idempotency);
+  await app.register(housekeeping);
 
   await app.register(healthRoutes);
   await app.register(authRoutes, { prefix: '/api/auth' });

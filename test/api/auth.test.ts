@@ -5,8 +5,9 @@ import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp } from '../../api/app.js';
 import { hashToken } from '../../api/auth/passwords.js';
+import { sweep } from '../../api/plugins/housekeeping.js';
 import { ensureFirstAdmin } from '../../api/routes/people/service.js';
-import { auditEvents, people, sessions } from '../../db/schema/index.js';
+import { auditEvents, idempotentRequests, people, sessions } from '../../db/schema/index.js';
 import { createApiEnv, expectErrorShape, PASSWORD, type ApiEnv } from '../support/api.js';
 
 let api: ApiEnv;
@@ -60,6 +61,23 @@ describe('sign in', () => {
     expectErrorShape(await login('hrss', PASSWORD), 401, 'INVALID_CREDENTIALS');
     await api.req('admin', 'PATCH', `/api/people/${api.ids.hrss}`, { active: true });
     expect((await login('hrss', PASSWORD)).statusCode).toBe(200);
+  });
+
+  it('sweeps away sessions a day past their end and Idempotency-Key answers older than a week', async () => {
+    const live = await api.login('finance');
+    const old = await api.login('finance');
+    await db().update(sessions).set({ expiresAt: new Date(Date.now() - 2 * 86_400_000) }).where(eq(sessions.tokenHash, hashToken(old)));
+    await db().insert(idempotentRequests).values([
+      { personId: api.ids.finance, key: 'old', method: 'POST', path: '/x', requestHash: 'h', statusCode: 200, responseBody: {}, createdAt: new Date(Date.now() - 8 * 86_400_000) },
+      { personId: api.ids.finance, key: 'recent', method: 'POST', path: '/x', requestHash: 'h', statusCode: 200, responseBody: {}, createdAt: new Date() },
+    ]);
+    const swept = await sweep(api.app);
+    expect(swept.sessions).toBeGreaterThanOrEqual(1);
+    expect(swept.idempotent).toBe(1);
+    expect(await db().select().from(sessions).where(eq(sessions.tokenHash, hashToken(old)))).toHaveLength(0);
+    expect(await db().select().from(sessions).where(eq(sessions.tokenHash, hashToken(live)))).toHaveLength(1);
+    expect((await db().select().from(idempotentRequests)).map((r) => r.key)).toContain('recent');
+    expect((await db().select().from(idempotentRequests)).map((r) => r.key)).not.toContain('old');
   });
 
   it('lets a session expire', async () => {
