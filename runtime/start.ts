@@ -1,5 +1,6 @@
 // `npm start`: everything on one machine with embedded defaults — PostgreSQL, the Temporal dev
 // server, migrations, the worker and the HTTP API — and an orderly stop on Ctrl-C.
+import { DEMO_PASSWORD, loadDemo } from '../demo/load.js';
 import { loadConfig } from './config.js';
 import { startLocalEnvironment } from './local/index.js';
 import { startApi, startWorker } from './services.js';
@@ -22,6 +23,10 @@ async function main(): Promise<void> {
   log('Worker 已启动 / worker running');
   const api = await startApi(config, local);
   stops.push(api.stop);
+  if (config.DEMO === 'on') {
+    const created = await loadDemo(api.app.deps.database.db, api.app.measures, log);
+    if (created.length) log(`演示账号 / demo sign-ins (密码 password ${DEMO_PASSWORD}): ${created.join(', ')}`);
+  }
 
   log(`已就绪 / ready: ${api.url}`);
   log(`健康检查 / health: ${api.url}/health`);

@@ -38,13 +38,18 @@ const zh = new Intl.DateTimeFormat('zh-CN', {
   hourCycle: 'h23',
 });
 
-/** `2026年3月5日 17:00`, in Asia/Shanghai whatever the machine's zone. */
+/**
+ * `2026年3月5日 17:00`, in Asia/Shanghai whatever the machine's zone. Due times and deadlines fall at
+ * the end of a day (the next day's 00:00): they read as that day's `24:00`, the way offices write
+ * them, so a deadline of 2026年12月31日 is never shown as 2027年1月1日.
+ */
 export function formatShanghai(at: string | Date | null | undefined): string {
   if (at === null || at === undefined) return '';
   const d = typeof at === 'string' ? new Date(at) : at;
   if (Number.isNaN(d.getTime())) return '';
-  const p = Object.fromEntries(zh.formatToParts(d).map((x) => [x.type, x.value]));
-  return `${p.year}年${Number(p.month)}月${Number(p.day)}日 ${p.hour}:${p.minute}`;
+  const endOfDay = (d.getTime() + 8 * 3_600_000) % 86_400_000 === 0;
+  const p = Object.fromEntries(zh.formatToParts(endOfDay ? new Date(d.getTime() - 1) : d).map((x) => [x.type, x.value]));
+  return `${p.year}年${Number(p.month)}月${Number(p.day)}日 ${endOfDay ? '24:00' : `${p.hour}:${p.minute}`}`;
 }
 
 /** `2026年3月5日`. */

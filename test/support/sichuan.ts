@@ -1,4 +1,4 @@
-// The Sichuan package (test/fixtures/sichuan-2025.json) as an office would keep it in Excel: a
+// The Sichuan package (demo/sichuan-2025.json, also npm start's demo) as an office would keep it in Excel: a
 // merged title row, the header, 方面 written as "一、…" in a cell merged down its measures,
 // 配合单位 separated every way offices separate them, one 完成时限 typed as a real Excel date.
 import { readFileSync } from 'node:fs';
@@ -12,7 +12,7 @@ export interface SichuanFixture {
   measures: Array<{ seq: number; area: string; content: string; leadDepartment: string; cooperatingDepartments: string[]; deadline: string; target: string }>;
 }
 
-export const sichuan: SichuanFixture = JSON.parse(readFileSync(new URL('../fixtures/sichuan-2025.json', import.meta.url), 'utf8'));
+export const sichuan: SichuanFixture = JSON.parse(readFileSync(new URL('../../demo/sichuan-2025.json', import.meta.url), 'utf8'));
 
 const NUMERALS = ['一', '二', '三', '四', '五', '六', '七', '八', '九', '十'];
 const SEPARATORS = ['、', '，', ',', ';', '；', '\n'];

@@ -19,7 +19,9 @@ const notice = (n: Partial<Notice> & { payload?: Record<string, unknown> }): Not
 describe('formatShanghai', () => {
   it('writes instants as Shanghai wall time, whatever the machine zone', () => {
     expect(formatShanghai('2026-03-05T09:00:00Z')).toBe('2026年3月5日 17:00');
-    expect(formatShanghai('2025-12-31T16:00:00Z')).toBe('2026年1月1日 00:00');
+    // The end of a day (a deadline "by Dec 31") reads as that day's 24:00, not the next day.
+    expect(formatShanghai('2025-12-31T16:00:00Z')).toBe('2025年12月31日 24:00');
+    expect(formatShanghai('2025-12-31T16:01:00Z')).toBe('2026年1月1日 00:01');
     expect(formatShanghai(null)).toBe('');
   });
 });
