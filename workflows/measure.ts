@@ -185,6 +185,7 @@ export interface MeasureView {
   workflowId: string;
 }
 
+const STATUS_NAMES: Record<MeasureStatus, string> = { dispatched: '待签收', supervised: '督办中', closure_review: '销号审核中', closed: '已销号', cancelled: '已撤销' };
 const TIMELINE_KEPT = 300;
 const SEEN_IDS_KEPT = 1000;
 const SYSTEM: Actor = { id: 'system', role: 'system' };
@@ -404,7 +405,8 @@ export async function measureWorkflow(input: MeasureInput): Promise<MeasureStatu
         t.firedAt.push(at);
         const what = `${ITEM_NAMES[t.kind]}逾期${LEVEL_NAMES[rung.level]}`;
         await commit('escalate', SYSTEM, s.status, {
-          detail: { item: t.kind, level: rung.level, name: LEVEL_NAMES[rung.level], departmentId: t.departmentId, round: t.round, dueAt: iso(t.dueAt) },
+          // The department answerable: the one that owes the item, else (deadline, review) the lead.
+          detail: { item: t.kind, level: rung.level, name: LEVEL_NAMES[rung.level], departmentId: t.departmentId ?? lead().departmentId, round: t.round, dueAt: iso(t.dueAt) },
           notify: recipientsFor(t.kind, rung.level, t.departmentId).map((r) => ({
             ...r,
             kind: `escalation.${t.kind}`,
@@ -514,7 +516,7 @@ export async function measureWorkflow(input: MeasureInput): Promise<MeasureStatu
     if (a.actor.role !== 'department' || a.actor.departmentId !== lead().departmentId) reject('FORBIDDEN', '仅牵头单位可执行此操作 / only the lead department may do this');
   };
   const requireStatus = (...allowed: MeasureStatus[]) => {
-    if (!allowed.includes(s.status)) reject('INVALID_STATE', `当前状态（${s.status}）不允许此操作 / not allowed while ${s.status}`);
+    if (!allowed.includes(s.status)) reject('INVALID_STATE', `措施${STATUS_NAMES[s.status]}，不能执行此操作 / not allowed while ${s.status}`);
   };
   const requireText = (value: unknown, field: string, name: string) => {
     if (typeof value !== 'string' || value.trim() === '') reject('VALIDATION', `请填写${name} / ${field} is required`, field);
