@@ -58,6 +58,10 @@ export async function retryOutboxEntry(db: Database, client: Client, taskQueue: 
     return row;
   });
   if (typeof entry === 'string') return entry;
+  // The run that marked the entry failed may still be closing; a start meanwhile would be taken
+  // for a duplicate and leave the entry to the sweeper. Let that run finish first (briefly).
+  const previous = client.workflow.getHandle(deliveryWorkflowId(entry.idempotencyKey)).result().catch(() => undefined);
+  await Promise.race([previous, new Promise((resolve) => setTimeout(resolve, 30_000).unref())]);
   await startDeliveries(client, taskQueue, settings, [entry]);
   return 'started';
 }
