@@ -2,19 +2,17 @@
 // sorting, pages, and for each filter the counts its values would give with the other filters
 // applied (what a dashboard shows beside each choice).
 import { and, asc, desc, eq, ilike, or, sql, type SQL } from 'drizzle-orm';
+import type { ListKind, Rag } from '../../workflows/measure-types.js';
 import { LEVEL_NAMES, type Level } from '../../workflows/rules/escalation.js';
 import type { Database } from '../client.js';
 import { areas, departments, listEntries, measures, policies } from '../schema/index.js';
-
-export type ListKind = 'responsibility' | 'supervision' | 'closure';
-export type RagValue = 'green' | 'yellow' | 'red';
 
 export interface ListFilters {
   list: ListKind;
   policyId?: string | undefined;
   areaId?: string | undefined;
   departmentId?: string | undefined;
-  rag?: RagValue | undefined;
+  rag?: Rag | undefined;
   level?: number | undefined;
   overdue?: boolean | undefined;
   q?: string | undefined;
@@ -142,7 +140,7 @@ export async function queryList(db: Database, q: ListQuery, scope: SQL | undefin
   const [[totalRow], listRows, ragRows, levelRows, overdueRows, deptRows, areaRows] = await Promise.all([
     base(db).select({ n: count }).where(where) as unknown as Promise<Array<{ n: number }>>,
     base(db).select({ k: listEntries.list, n: count }).where(facet('list')).groupBy(listEntries.list) as unknown as Promise<Array<{ k: ListKind | null; n: number }>>,
-    base(db).select({ k: listEntries.rag, n: count }).where(facet('rag')).groupBy(listEntries.rag) as unknown as Promise<Array<{ k: RagValue; n: number }>>,
+    base(db).select({ k: listEntries.rag, n: count }).where(facet('rag')).groupBy(listEntries.rag) as unknown as Promise<Array<{ k: Rag; n: number }>>,
     base(db).select({ k: listEntries.escalationLevel, n: count }).where(facet('level')).groupBy(listEntries.escalationLevel) as unknown as Promise<Array<{ k: number; n: number }>>,
     base(db).select({ k: overdueExpr, n: count }).where(facet('overdue')).groupBy(overdueExpr) as unknown as Promise<Array<{ k: boolean; n: number }>>,
     base(db)
@@ -205,7 +203,7 @@ export interface ListItem {
   deadlineText: string;
   status: string;
   list: ListKind | null;
-  rag: RagValue;
+  rag: Rag;
   escalationLevel: number;
   escalationName: string | null;
   leadDepartmentId: string;

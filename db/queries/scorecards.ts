@@ -94,17 +94,15 @@ export async function scorecards(db: Database, period: Period, departmentIds: st
     closed: number;
     due_open: number;
   }>(sql`
-    with acks as (
-      select e.detail->>'departmentId' as dep, count(*)::int as n,
-             count(*) filter (where coalesce((e.detail->>'late')::boolean, false) = false)::int as on_time
+    with timely as (
+      -- 签收 and 进展反馈 in the period, and how many of each were on time (not marked late).
+      select e.detail->>'departmentId' as dep,
+             count(*) filter (where e.action = 'acknowledge')::int as acks,
+             count(*) filter (where e.action = 'acknowledge' and not coalesce((e.detail->>'late')::boolean, false))::int as acks_on_time,
+             count(*) filter (where e.action = 'report')::int as reports,
+             count(*) filter (where e.action = 'report' and not coalesce((e.detail->>'late')::boolean, false))::int as reports_on_time
       from audit_events e
-      where e.action = 'acknowledge' and e.measure_id is not null and e.occurred_at >= ${from} and e.occurred_at < ${to}
-      group by 1),
-    reports as (
-      select e.detail->>'departmentId' as dep, count(*)::int as n,
-             count(*) filter (where coalesce((e.detail->>'late')::boolean, false) = false)::int as on_time
-      from audit_events e
-      where e.action = 'report' and e.measure_id is not null and e.occurred_at >= ${from} and e.occurred_at < ${to}
+      where e.action in ('acknowledge', 'report') and e.measure_id is not null and e.occurred_at >= ${from} and e.occurred_at < ${to}
       group by 1),
     escal as (
       select coalesce(e.detail->>'departmentId', le.lead_department_id) as dep, count(*)::int as n
@@ -129,16 +127,15 @@ export async function scorecards(db: Database, period: Period, departmentIds: st
       group by 1)
     select d.id as department_id, d.name as department_name, d.short_name,
            coalesce(led.total, 0) as measures_led,
-           coalesce(acks.n, 0) as acknowledged, coalesce(acks.on_time, 0) as acknowledged_on_time,
+           coalesce(timely.acks, 0) as acknowledged, coalesce(timely.acks_on_time, 0) as acknowledged_on_time,
            coalesce(ack_overdue.n, 0) as acknowledge_overdue,
-           coalesce(reports.n, 0) as reports, coalesce(reports.on_time, 0) as reports_on_time,
+           coalesce(timely.reports, 0) as reports, coalesce(timely.reports_on_time, 0) as reports_on_time,
            coalesce(led.reports_overdue, 0) as reports_overdue,
            coalesce(led.overdue, 0) as overdue, coalesce(led.red, 0) as red,
            coalesce(escal.n, 0) as escalations,
            coalesce(led.closed, 0) as closed, coalesce(led.due_open, 0) as due_open
     from departments d
-      left join acks on acks.dep = d.id
-      left join reports on reports.dep = d.id
+      left join timely on timely.dep = d.id
       left join escal on escal.dep = d.id
       left join ack_overdue on ack_overdue.dep = d.id
       left join led on led.dep = d.id
