@@ -8,10 +8,11 @@ import type { NotificationSettings } from '../activities/notifications/settings.
 import type { DatabaseHandle } from '../db/client.js';
 import { MeasureClient } from './measure-client.js';
 import authPlugin from './plugins/auth.js';
-import errorHandler from './plugins/error-handler.js';
+import errorHandler, { frameworkErrors } from './plugins/error-handler.js';
 import housekeeping from './plugins/housekeeping.js';
 import idempotency from './plugins/idempotency.js';
 import security from './plugins/security.js';
+import texts from './plugins/texts.js';
 import docs from './plugins/swagger.js';
 import authRoutes from './routes/auth/index.js';
 import departmentRoutes from './routes/departments/index.js';
@@ -83,6 +84,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     // One line per request is noise on a laptop; LOG_LEVEL=debug brings it back.
     logController: new LogController({ disableRequestLogging: deps.logLevel !== 'debug' && deps.logLevel !== 'trace' }),
     routerOptions: { ignoreTrailingSlash: true },
+    frameworkErrors,
   });
   app.decorate('deps', deps);
   app.decorate('settings', {
@@ -105,6 +107,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(security, { corsOrigins: app.settings.corsOrigins });
   await app.register(errorHandler);
+  await app.register(texts);
   await app.register(docs);
   await app.register(authPlugin, { corsOrigins: app.settings.corsOrigins });
   await app.register(idempotency);

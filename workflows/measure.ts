@@ -34,6 +34,7 @@ import {
   type Rag,
   type Tracker,
 } from './rules/escalation.js';
+import { rulesProblem } from './rules/escalation-schema.js';
 
 // ---- messages ----
 
@@ -206,6 +207,20 @@ function reject(code: string, message: string, field?: string): never {
 
 export async function measureWorkflow(input: MeasureInput): Promise<MeasureStatus> {
   const rules = input.rules;
+  // Rules the pure functions cannot compute would fail a workflow task on every retry, leaving the
+  // measure a draft that never answers: refuse them at once, so the run fails naming the field.
+  // The API checks with the same schema before it starts a measure; this guards any other starter.
+  if (patched('validate-rules')) {
+    const problem = rulesProblem(rules);
+    if (problem) {
+      throw ApplicationFailure.create({
+        type: 'INVALID_RULES',
+        nonRetryable: true,
+        message: `督办规则无效（rules.${problem.path}）：${problem.message}；措施未启动 / invalid escalation rules, the measure did not start`,
+        details: [{ field: `rules.${problem.path}` }],
+      });
+    }
+  }
   const s: MeasureState = input.carried ?? {
     status: 'dispatched',
     dispatchedAt: Date.now(),

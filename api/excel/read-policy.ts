@@ -3,6 +3,7 @@
 // 方面 is often a merged cell or written once for a group: a blank takes the one above.
 import ExcelJS from 'exceljs';
 import { ApiError, type CellError } from '../errors.js';
+import { textProblem } from '../schemas/common.js';
 
 export type ImportColumn = 'seq' | 'area' | 'measure' | 'lead' | 'cooperating' | 'deadline' | 'target';
 
@@ -76,9 +77,12 @@ export async function readPolicyWorkbook(data: Buffer): Promise<SheetContent> {
         const texts: string[] = [];
         ws.getRow(t).eachCell({ includeEmpty: false }, (cell) => {
           const x = cellText(cell.value);
+          const problem = textProblem(x, 'multiline');
+          if (problem) errors.push({ row: t, column: '标题', message: `第${t}行「标题」：${problem}` });
           if (x && !texts.includes(x)) texts.push(x);
         });
-        if (texts.length) title = texts.join(' ');
+        if (errors.length) throw importFailed(errors);
+        if (texts.length) title = texts.join(' ').replace(/\s+/g, ' ');
       }
 
       const rows: SheetRow[] = [];

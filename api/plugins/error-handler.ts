@@ -3,7 +3,7 @@
 // 401: not signed in; 403: signed in but not allowed; 404: no such thing, or not yours to see;
 // 409: the thing is not in a state that allows this; 413/415: too large / wrong type of body;
 // 422: read fine, but a value is invalid; 429: too many attempts.
-import type { FastifyError, FastifyInstance } from 'fastify';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { MeasureActionError } from '../measure-client.js';
@@ -30,6 +30,22 @@ const FASTIFY_ERRORS: Record<string, { status: number; code: string; message: st
 };
 
 type Issue = { instancePath: string; message?: string; keyword?: string };
+
+/**
+ * Errors the router raises before any hook or handler runs (Fastify's `frameworkErrors`): a path
+ * that cannot be percent-decoded, a path parameter over the router's length limit. They get our
+ * shape too, not Fastify's default body.
+ */
+export function frameworkErrors(err: FastifyError, _request: FastifyRequest, reply: FastifyReply) {
+  const [status, body]: [number, ErrorBody] =
+    err.code === 'FST_ERR_BAD_URL'
+      ? [400, { code: 'BAD_URL', message: '网址无法解码（百分号编码不是合法的 UTF-8）/ the URL cannot be decoded' }]
+      : err.code === 'FST_ERR_MAX_PARAM_LENGTH'
+        ? [414, { code: 'URI_TOO_LONG', message: '路径参数过长 / path parameter too long' }]
+        : [500, { code: 'INTERNAL', message: '服务器内部错误 / internal error' }];
+  if (status === 500) reply.log.error({ err }, 'router error');
+  return reply.status(status).send(body);
+}
 
 export default fp(
   async function errorHandler(app: FastifyInstance) {

@@ -31,7 +31,49 @@ export const isoDate = z
     return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s && y >= 2000 && y <= 2099;
   }, '日期不存在或超出范围（2000–2099年）/ not a real date in 2000–2099');
 
-export const text = (max: number) => z.string().trim().min(1, '不能为空 / required').max(max, `不能超过${max}字 / at most ${max} characters`);
+// ---- what a text may hold ----
+// PostgreSQL cannot store U+0000 (in text or jsonb) nor an unpaired surrogate (jsonb refuses it, text
+// silently turns it into U+FFFD), and no person types the other C0/C1 control characters: they only
+// corrupt logs, exports and robot messages. So every text refuses them all, except that a multi-line
+// text (措施内容, reasons, reports, notes, import cells) keeps tab, line feed and carriage return. A
+// single-line text (names, titles, ids, codes, addresses, every query string and path parameter)
+// refuses those too. The schemas below and the door-keeping hook (plugins/texts.ts) both use this.
+const FORBIDDEN = {
+  line: /[\u0000-\u001F\u007F-\u009F\uD800-\uDFFF]/u,
+  multiline: /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uD800-\uDFFF]/u,
+} as const;
+export type TextKind = keyof typeof FORBIDDEN;
+const ALLOWED: Record<TextKind, RegExp> = {
+  line: new RegExp(`^[^${FORBIDDEN.line.source.slice(1, -1)}]*$`, 'u'),
+  multiline: new RegExp(`^[^${FORBIDDEN.multiline.source.slice(1, -1)}]*$`, 'u'),
+};
+
+/** Why this text cannot be accepted (naming the character), or undefined when it can. */
+export function textProblem(value: string, kind: TextKind): string | undefined {
+  const found = FORBIDDEN[kind].exec(value);
+  if (!found) return undefined;
+  const code = found[0].codePointAt(0)!;
+  const name = `U+${code.toString(16).toUpperCase().padStart(4, '0')}`;
+  const at = `第${found.index + 1}个字符`;
+  if (code === 0x09 || code === 0x0a || code === 0x0d) return `不能含换行或制表符（${name}，${at}）/ must be a single line, found ${name}`;
+  if (code >= 0xd800) return `含有不成对的代理字符（${name}，${at}）/ contains an unpaired surrogate ${name}`;
+  return `含有不允许的控制字符（${name}，${at}）/ contains the control character ${name}`;
+}
+
+/** A string holding only what `kind` allows; the pattern also documents it in OpenAPI. */
+const allowed = (kind: TextKind) => [ALLOWED[kind], { error: (issue: { input?: unknown }) => textProblem(String(issue.input), kind) }] as const;
+const atMost = (max: number) => `不能超过${max}字 / at most ${max} characters`;
+
+/** A single-line text, possibly empty: trimmed, at most `max` characters. */
+export const line = (max: number) => z.string().trim().regex(...allowed('line')).max(max, atMost(max));
+/** A required single-line text: names, titles. */
+export const text = (max: number) => line(max).min(1, '不能为空 / required');
+/** A multi-line text, possibly empty, kept as written. */
+export const multiline = (max: number) => z.string().regex(...allowed('multiline')).max(max, atMost(max));
+/** A required multi-line text: reasons, reports, summaries; trimmed. */
+export const longText = (max: number) => z.string().trim().regex(...allowed('multiline')).min(1, '不能为空 / required').max(max, atMost(max));
+/** A reference to a row by its id (departments have readable ids such as `health`). */
+export const ref = line(64).min(1, '不能为空 / required');
 
 export const pageQuery = {
   page: z.coerce.number().int().min(1).max(100_000).default(1),
@@ -110,6 +152,25 @@ export const FIELD_LABELS: Record<string, string> = {
   to: '截止日期',
   period: '统计周期',
   measureIds: '措施',
+  secret: '加签密钥',
+  note: '说明',
+  url: '链接',
+  enabled: '启用',
+  unit: '单位',
+  amount: '数量',
+  after: '间隔',
+  every: '调度间隔',
+  day: '日期',
+  acknowledgeDue: '签收时限',
+  acknowledgeLadder: '签收督办阶梯',
+  cadence: '调度周期',
+  reportDue: '反馈时限',
+  reportLadder: '反馈督办阶梯',
+  dueSoon: '临期提醒',
+  behindPlanPoints: '进度滞后阈值',
+  deadlineLadder: '逾期督办阶梯',
+  reviewDue: '销号审核时限',
+  reviewLadder: '审核督办阶梯',
 };
 
 export function fieldLabel(path: ReadonlyArray<PropertyKey>): string {

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { text } from './common.js';
+import { ref, text } from './common.js';
 
 export const department = z
   .object({
@@ -19,11 +19,11 @@ export const createDepartmentBody = z.object({
   name: text(100),
   shortName: text(50).optional(),
   kind: z.enum(['coordination_office', 'line_department']).default('line_department'),
-  parentId: z.string().min(1).optional(),
+  parentId: ref.optional(),
 });
 
 export const updateDepartmentBody = z
-  .object({ name: text(100), shortName: text(50).nullable(), kind: z.enum(['coordination_office', 'line_department']), parentId: z.string().min(1).nullable() })
+  .object({ name: text(100), shortName: text(50).nullable(), kind: z.enum(['coordination_office', 'line_department']), parentId: ref.nullable() })
   .partial()
   .refine((b) => Object.keys(b).length > 0, '请至少修改一项 / nothing to change');
-export const departmentParams = z.object({ id: z.string().min(1).max(64) });
+export const departmentParams = z.object({ id: ref });

@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { SORTS } from '../../db/queries/lists.js';
-import { pageQuery, queryBool } from './common.js';
+import { line, pageQuery, queryBool, ref } from './common.js';
 
 export const listKind = z.enum(['responsibility', 'supervision', 'closure']);
 export const LIST_NAMES = { responsibility: '责任清单', supervision: '督办清单', closure: '销号清单' } as const;
@@ -8,11 +8,11 @@ export const LIST_NAMES = { responsibility: '责任清单', supervision: '督办
 export const listFilters = z.object({
   policyId: z.uuid({ error: '应为 UUID / must be a UUID' }).optional(),
   areaId: z.uuid({ error: '应为 UUID / must be a UUID' }).optional(),
-  departmentId: z.string().min(1).max(64).optional().describe('牵头单位'),
+  departmentId: ref.optional().describe('牵头单位'),
   rag: z.enum(['green', 'yellow', 'red']).optional(),
   level: z.coerce.number().int().min(0).max(4).optional().describe('督办级别：0 无，1 提醒，2 催办，3 督办，4 挂牌督办'),
   overdue: queryBool.optional(),
-  q: z.string().trim().min(1).max(100).optional().describe('搜索措施、目标、完成时限、政策文件、牵头单位'),
+  q: line(100).min(1).optional().describe('搜索措施、目标、完成时限、政策文件、牵头单位'),
 });
 
 export const listQuery = listFilters.extend({

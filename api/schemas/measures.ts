@@ -1,12 +1,12 @@
 import { z } from 'zod';
-import { isoDate, text, uuid } from './common.js';
+import { isoDate, longText, multiline, ref, text, uuid } from './common.js';
 import { rulesOverrideSchema } from '../../workflows/rules/escalation-schema.js';
 
 export const evidence = z.object({
   name: text(200),
   // http(s) only: a javascript: link stored as evidence would run in the dashboard.
   url: z.url({ protocol: /^https?$/, error: '链接应为 http(s) 地址 / must be an http(s) URL' }).max(2000).optional(),
-  note: z.string().max(2000).optional(),
+  note: multiline(2000).optional(),
 });
 
 export const createMeasureBody = z.object({
@@ -14,17 +14,17 @@ export const createMeasureBody = z.object({
   areaId: uuid.optional(),
   seq: z.number().int().min(1).max(100_000).optional(),
   title: text(200),
-  content: z.string().max(10_000).optional(),
-  target: z.string().max(5_000).optional(),
+  content: multiline(10_000).optional(),
+  target: multiline(5_000).optional(),
   deadline: text(100).describe('完成时限，如 2025年6月底前、2025年第三季度、每年12月底前、长期坚持'),
-  leadDepartmentId: z.string().min(1),
-  cooperatingDepartmentIds: z.array(z.string().min(1)).max(100).default([]),
+  leadDepartmentId: ref,
+  cooperatingDepartmentIds: z.array(ref).max(100).default([]),
   settingsOverride: rulesOverrideSchema.optional().describe('覆盖政策督办规则的部分设置'),
 });
 
 export const updateMeasureBody = createMeasureBody
   .omit({ policyId: true })
-  .extend({ areaId: uuid.nullable(), content: z.string().max(10_000).nullable(), target: z.string().max(5_000).nullable(), settingsOverride: rulesOverrideSchema.nullable() })
+  .extend({ areaId: uuid.nullable(), content: multiline(10_000).nullable(), target: multiline(5_000).nullable(), settingsOverride: rulesOverrideSchema.nullable() })
   .partial()
   .refine((b) => Object.keys(b).length > 0, '请至少修改一项 / nothing to change');
 
@@ -148,8 +148,8 @@ export const measureState = z
   })
   .meta({ id: 'MeasureState' });
 
-const optionalDept = z.string().min(1).optional().describe('部门用户可省略：默认为本部门');
-const reasonText = text(2000);
+const optionalDept = ref.optional().describe('部门用户可省略：默认为本部门');
+const reasonText = longText(2000);
 
 /** Each measure action: its path, its body, who may call it. */
 export const actionBodies = {
@@ -157,16 +157,16 @@ export const actionBodies = {
   decline: z.object({ departmentId: optionalDept, reason: reasonText }),
   submitProgress: z.object({
     departmentId: optionalDept,
-    text: text(10_000),
+    text: longText(10_000),
     percent: z.number().int().min(0).max(100).optional(),
     indicatorValue: z.number().finite().optional(),
     evidence: z.array(evidence).max(50).optional(),
   }),
-  applyClosure: z.object({ summary: text(10_000), evidence: z.array(evidence).min(1, '申请销号须附佐证材料 / at least one piece of evidence').max(50) }),
-  reviewClosure: z.object({ decision: z.enum(['approve', 'return']), reason: z.string().max(2000).optional() }),
+  applyClosure: z.object({ summary: longText(10_000), evidence: z.array(evidence).min(1, '申请销号须附佐证材料 / at least one piece of evidence').max(50) }),
+  reviewClosure: z.object({ decision: z.enum(['approve', 'return']), reason: multiline(2000).optional() }),
   requestExtension: z.object({ newDeadline: isoDate, reason: reasonText }),
-  decideExtension: z.object({ approve: z.boolean(), reason: z.string().max(2000).optional(), newDeadline: isoDate.optional() }),
-  reassignLead: z.object({ departmentId: z.string().min(1), reason: reasonText }),
+  decideExtension: z.object({ approve: z.boolean(), reason: multiline(2000).optional(), newDeadline: isoDate.optional() }),
+  reassignLead: z.object({ departmentId: ref, reason: reasonText }),
   cancel: z.object({ reason: reasonText }),
   flag: z.object({ flagged: z.boolean(), reason: reasonText }),
 } as const;

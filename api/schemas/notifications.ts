@@ -1,7 +1,7 @@
 // Inbox, notification channels, failed deliveries and digests: request and response schemas.
 import { z } from 'zod';
 import { dayOfWeekSchema, digestScheduleSchema } from '../../activities/notifications/schedules.js';
-import { pageQuery, queryBool, uuid } from './common.js';
+import { line, pageQuery, queryBool, ref, uuid } from './common.js';
 
 export const inboxMessage = z
   .object({
@@ -35,10 +35,7 @@ export const channel = z
   })
   .meta({ id: 'NotificationChannel' });
 
-const webhook = z
-  .string()
-  .trim()
-  .max(2000)
+const webhook = line(2000)
   .refine((s) => {
     try {
       return ['https:', 'http:'].includes(new URL(s).protocol);
@@ -54,27 +51,28 @@ export function targetProblem(kind: z.infer<typeof channelKind>, target: string)
   return r.success ? undefined : r.error.issues[0]!.message;
 }
 
-export const channelsQuery = z.object({ departmentId: z.string().min(1).optional(), personId: uuid.optional() });
+export const channelsQuery = z.object({ departmentId: ref.optional(), personId: uuid.optional() });
 
 export const createChannelBody = z
   .object({
-    departmentId: z.string().min(1).optional(),
+    departmentId: ref.optional(),
     personId: uuid.optional(),
     kind: channelKind,
-    target: z.string().trim().min(1).max(2000),
-    secret: z.string().trim().min(1).max(200).optional(),
+    target: line(2000).min(1),
+    secret: line(200).min(1).optional(),
     enabled: z.boolean().default(true),
   })
   .refine((b) => (b.departmentId === undefined) !== (b.personId === undefined), { message: '请指定部门或个人之一 / give departmentId or personId, not both', path: ['departmentId'] })
   .superRefine((b, ctx) => {
     const problem = targetProblem(b.kind, b.target);
     if (problem) ctx.addIssue({ code: 'custom', message: problem, path: ['target'] });
+    if (b.secret !== undefined && b.kind !== 'dingtalk') ctx.addIssue({ code: 'custom', message: '仅钉钉机器人可设置加签密钥 / only a DingTalk robot has a secret', path: ['secret'] });
   });
 
 export const updateChannelBody = z
   .object({
-    target: z.string().trim().min(1).max(2000),
-    secret: z.string().trim().min(1).max(200).nullable(),
+    target: line(2000).min(1),
+    secret: line(200).min(1).nullable(),
     enabled: z.boolean(),
   })
   .partial()

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { role, text } from './common.js';
+import { line, ref, role, text } from './common.js';
 
 export const person = z
   .object({
@@ -27,10 +27,10 @@ export const createPersonBody = z.object({
   username,
   displayName: text(50),
   role,
-  departmentId: z.string().min(1).optional(),
+  departmentId: ref.optional(),
   password: z.string().min(1).max(200),
   email: z.email('电子邮箱格式不正确 / not an email address').optional(),
-  leaderDepartmentIds: z.array(z.string().min(1)).max(500).optional(),
+  leaderDepartmentIds: z.array(ref).max(500).optional(),
   leaderAreaIds: z.array(z.uuid()).max(500).optional(),
 });
 
@@ -38,16 +38,16 @@ export const updatePersonBody = z
   .object({
     displayName: text(50),
     role,
-    departmentId: z.string().min(1).nullable(),
+    departmentId: ref.nullable(),
     password: z.string().min(1).max(200),
     email: z.email('电子邮箱格式不正确 / not an email address').nullable(),
     active: z.boolean(),
-    leaderDepartmentIds: z.array(z.string().min(1)).max(500),
+    leaderDepartmentIds: z.array(ref).max(500),
     leaderAreaIds: z.array(z.uuid()).max(500),
   })
   .partial()
   .refine((b) => Object.keys(b).length > 0, '请至少修改一项 / nothing to change');
 
-export const loginBody = z.object({ username: z.string().trim().min(1).max(64), password: z.string().min(1).max(200) });
+export const loginBody = z.object({ username: line(64).min(1), password: z.string().min(1).max(200) });
 export const loginResponse = z.object({ token: z.string(), expiresAt: z.string(), person });
 export const passwordBody = z.object({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(1).max(200) });

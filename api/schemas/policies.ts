@@ -1,18 +1,15 @@
 import { z } from 'zod';
 import { rulesOverrideSchema } from '../../workflows/rules/escalation-schema.js';
-import { isoDate, text } from './common.js';
+import { isoDate, line, text } from './common.js';
 
-export const policyCode = z
-  .string()
-  .trim()
+export const policyCode = line(100)
   .min(1, '不能为空 / required')
-  .max(100)
   .regex(/^[^\s/\\?#]+$/, '文件编号不能含空白或 / \\ ? # / no spaces or / \\ ? #');
 
 export const policyMeta = z.object({
   code: policyCode,
   title: text(300),
-  issuer: z.string().trim().max(300).optional(),
+  issuer: line(300).optional(),
   issuedOn: isoDate.optional(),
 });
 

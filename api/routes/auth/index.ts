@@ -15,8 +15,14 @@ import { personView } from '../people/service.js';
 const routes: FastifyPluginAsyncZod = async (app) => {
   const db = app.deps.database.db;
 
-  const setCookie = (reply: FastifyReply, token: string, expiresAt: Date) =>
-    reply.setCookie(SESSION_COOKIE, token, { httpOnly: true, sameSite: 'strict', secure: 'auto', path: '/', expires: expiresAt });
+  // Signing out clears the cookie with the very attributes it was set with, or a browser keeps it.
+  const cookie = { httpOnly: true, sameSite: 'strict', secure: 'auto', path: '/' } as const;
+  const setCookie = (reply: FastifyReply, token: string, expiresAt: Date) => reply.setCookie(SESSION_COOKIE, token, { ...cookie, expires: expiresAt });
+
+  // Answers here carry a token or who is signed in: no browser or proxy may keep a copy.
+  app.addHook('onSend', async (_request, reply) => {
+    reply.header('cache-control', 'no-store');
+  });
 
   app.post(
     '/login',
@@ -54,7 +60,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const p = principalOf(request);
       await db.update(sessions).set({ revokedAt: new Date() }).where(eq(sessions.id, p.sessionId));
       await audit(db, { actor: p, action: 'logout' });
-      reply.clearCookie(SESSION_COOKIE, { path: '/' });
+      reply.clearCookie(SESSION_COOKIE, cookie);
       return { ok: true as const };
     },
   );

@@ -9,7 +9,7 @@ import { readPolicyWorkbook } from '../../excel/read-policy.js';
 import { sendWorkbook, templateWorkbook } from '../../excel/write.js';
 import { OFFICE_ROLES } from '../../plugins/access.js';
 import { principalOf } from '../../plugins/auth.js';
-import { errors, isoDate, queryBool } from '../../schemas/common.js';
+import { errors, isoDate, line, multiline, queryBool } from '../../schemas/common.js';
 import { policy, policyCode, policyMeta } from '../../schemas/policies.js';
 import { policyView, type PolicyMeta } from '../policies/service.js';
 import { prepareImport, writeImport, type ImportResult, type ImportRow } from './service.js';
@@ -18,8 +18,8 @@ import { asc } from 'drizzle-orm';
 
 export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
-const cell = z.union([z.string().max(20_000), z.number()]).optional();
-const cells = z.union([z.string().max(5_000), z.array(z.string().max(500)).max(100)]).optional();
+const cell = z.union([multiline(20_000), z.number()]).optional();
+const cells = z.union([multiline(5_000), z.array(line(500)).max(100)]).optional();
 
 const jsonImportBody = z.object({
   policy: policyMeta,
@@ -28,7 +28,7 @@ const jsonImportBody = z.object({
       z.object({
         seq: cell,
         area: cell,
-        title: z.string().max(200).optional(),
+        title: line(200).optional(),
         content: cell.describe('措施内容'),
         leadDepartment: cell.describe('牵头单位：部门全称或简称'),
         cooperatingDepartments: cells.describe('配合单位：数组，或以、，,;或换行分隔的文字'),
@@ -52,8 +52,8 @@ const importResult = z.object({
 
 const excelQuery = z.object({
   code: policyCode.optional().describe('文件编号；省略时自动生成'),
-  title: z.string().trim().min(1).max(300).optional().describe('文件标题；省略时取表头上方的标题行'),
-  issuer: z.string().trim().max(300).optional(),
+  title: line(300).min(1).optional().describe('文件标题；省略时取表头上方的标题行'),
+  issuer: line(300).optional(),
   issuedOn: isoDate.optional(),
   dryRun: queryBool.optional(),
 });
@@ -142,7 +142,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const stamp = new Date().toISOString().slice(0, 10).replaceAll('-', '');
       const meta: PolicyMeta = {
         code: request.query.code ?? `IMP-${stamp}-${randomBytes(3).toString('hex')}`,
-        title: title.slice(0, 300),
+        title: [...title].slice(0, 300).join(''),
         issuer: request.query.issuer,
         issuedOn: request.query.issuedOn,
       };

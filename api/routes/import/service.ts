@@ -6,6 +6,7 @@ import { assignments, departments, measures } from '../../../db/schema/index.js'
 import { parseDeadline, type DeadlineSpec } from '../../../workflows/rules/deadline.js';
 import type { CellError } from '../../errors.js';
 import { COLUMN_NAME, importFailed, type ImportColumn } from '../../excel/read-policy.js';
+import { textProblem } from '../../schemas/common.js';
 import { insertPolicy, type PolicyMeta } from '../policies/service.js';
 
 export interface ImportRow {
@@ -42,6 +43,8 @@ export interface ImportResult {
 
 const MAX_ROWS = 2000;
 const norm = (s: string) => s.normalize('NFKC').replace(/\s+/g, '');
+/** A cell read as a name or a title: one line, however the cell was wrapped. */
+const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
 
 /** 配合单位 cells list several departments, separated by 、，, ; ； or new lines. */
 export function splitDepartments(cell: string | string[]): string[] {
@@ -51,18 +54,18 @@ export function splitDepartments(cell: string | string[]): string[] {
 
 /** "一、优化创新平台建设" → "优化创新平台建设": the numbering belongs to the layout, not the name. */
 export function areaTitle(cell: string): string {
-  return cell
-    .trim()
+  return oneLine(cell)
     .replace(/^(?:[（(]?[一二三四五六七八九十]+[)）]?[、.．]?|\d+[、.．]|第[一二三四五六七八九十\d]+[部分方面条]?[、：:]?)\s*/, '')
     .trim();
 }
 
 /** The measure's title: its first clause when short (offices lead with it), else its start. */
 export function titleOf(text: string): string {
-  const first = text.split(/[。；;：:\n]/)[0]!.trim();
+  const first = oneLine(text.split(/[。；;：:\n]/)[0]!);
   if (first && first.length <= 40) return first;
-  const flat = text.replace(/\s+/g, ' ').trim();
-  return flat.length <= 40 ? flat : `${flat.slice(0, 38)}……`;
+  // Cut by characters, not UTF-16 units: half an emoji is a lone surrogate jsonb cannot store.
+  const flat = [...oneLine(text)];
+  return flat.length <= 40 ? flat.join('') : `${flat.slice(0, 38).join('')}……`;
 }
 
 export async function departmentMatcher(db: Database) {
@@ -101,6 +104,12 @@ export async function prepareImport(db: Database, rows: ImportRow[], where: 'exc
       ok = false;
       at(r.row, column, message);
     };
+    // A cell may be wrapped over lines, but no control character may reach the database.
+    const cells: Array<[ImportColumn, string | string[]]> = [['seq', r.seq], ['area', r.area], ['measure', r.measure], ['lead', r.lead], ['cooperating', r.cooperating], ['deadline', r.deadline], ['target', r.target]];
+    for (const [column, value] of cells) {
+      const problem = [value].flat().map((v) => textProblem(v, 'multiline')).find(Boolean);
+      if (problem) fail(column, problem);
+    }
 
     let seq: number;
     const seqText = r.seq.normalize('NFKC').replace(/^第|[条项.、)）\s]$/g, '').replace(/^[（(]/, '').trim();
@@ -115,7 +124,7 @@ export async function prepareImport(db: Database, rows: ImportRow[], where: 'exc
     lastSeq = seq;
 
     if (r.area.trim()) {
-      currentArea = areaTitle(r.area) || r.area.trim();
+      currentArea = areaTitle(r.area) || oneLine(r.area);
       if (currentArea.length > 200) fail('area', '方面名称过长（最多200字）');
       if (!areas.includes(currentArea)) areas.push(currentArea);
     }
@@ -144,7 +153,7 @@ export async function prepareImport(db: Database, rows: ImportRow[], where: 'exc
       if (id !== leadId && !cooperating.includes(id)) cooperating.push(id);
     }
 
-    const deadlineText = r.deadline.trim();
+    const deadlineText = oneLine(r.deadline);
     let spec: DeadlineSpec | undefined;
     if (!deadlineText) fail('deadline', '缺少完成时限');
     else {
@@ -159,7 +168,7 @@ export async function prepareImport(db: Database, rows: ImportRow[], where: 'exc
       out.push({
         seq,
         area: currentArea,
-        title: r.title?.trim() || titleOf(content),
+        title: oneLine(r.title ?? '') || titleOf(content),
         content,
         target: target || null,
         deadlineText,

@@ -13,7 +13,7 @@ import { actorOf, principalOf, type Principal } from '../../plugins/auth.js';
 import { idempotencyKeyOf } from '../../plugins/idempotency.js';
 import { errors, idParams, type Role } from '../../schemas/common.js';
 import { actionBodies, createMeasureBody, dispatchResult, measureDetail, measureState, measureSummary, updateMeasureBody } from '../../schemas/measures.js';
-import { createDraft, dispatchMeasure, updateDraft } from './service.js';
+import { createDraft, dispatchMeasure, rulesFor, updateDraft } from './service.js';
 
 const DEPARTMENT: Role[] = ['department'];
 const OFFICE: Role[] = [...OFFICE_ROLES];
@@ -115,6 +115,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         const m = await findVisibleMeasure(db, p, request.params.id);
         if (m.status === 'draft') throw conflict('INVALID_STATE', '措施尚未交办 / the measure has not been dispatched');
         if (m.status === 'closed' || m.status === 'cancelled') throw conflict('MEASURE_CLOSED', m.status === 'closed' ? '措施已销号，不能再操作 / the measure is closed' : '措施已撤销，不能再操作 / the measure is cancelled');
+        // Rules stored before they were checked as the workflow checks them may be ones it cannot
+        // run (0.5 working days): say so, naming the field, rather than wait on a failing workflow.
+        await rulesFor(db, m.policyId, m.escalationPolicyVersion ?? 1, m.settingsOverride);
         const args = await argsFor(action, request.body as Record<string, unknown>, p);
         const key = idempotencyKeyOf(request);
         try {

@@ -10,8 +10,9 @@ import type { MeasureInput } from '../../../workflows/measure.js';
 import type { Actor } from '../../../workflows/measure-types.js';
 import { parseDeadline, type DeadlineSpec } from '../../../workflows/rules/deadline.js';
 import { DEFAULT_RULES, type EscalationRules } from '../../../workflows/rules/escalation.js';
-import { mergeRules, rulesOverrideSchema } from '../../../workflows/rules/escalation-schema.js';
+import { escalationRulesSchema, firstProblem, mergeRules, rulesOverrideSchema, type RulesProblem } from '../../../workflows/rules/escalation-schema.js';
 import { conflict, invalid, notFound } from '../../errors.js';
+import { fieldLabel } from '../../schemas/common.js';
 
 export interface DraftInput {
   areaId?: string | null | undefined;
@@ -112,15 +113,26 @@ export async function updateDraft(db: Database, measure: typeof measures.$inferS
   });
 }
 
-/** The rules a measure of this policy runs under: its escalation version with the measure's override. */
+/**
+ * The rules a measure of this policy runs under: its escalation version with the measure's override,
+ * checked with the schema the workflow checks them with. Rules stored before that schema was as
+ * strict as the workflow (0.5 working days) are refused here (422 naming the field) rather than
+ * handed to a workflow that cannot run them.
+ */
 export async function rulesFor(db: Database, policyId: string, version: number, override: unknown): Promise<EscalationRules> {
   const [row] = await db
     .select({ rules: escalationPolicies.rules })
     .from(escalationPolicies)
     .where(and(eq(escalationPolicies.policyId, policyId), eq(escalationPolicies.version, version)));
-  const base = row ? (row.rules as EscalationRules) : { ...DEFAULT_RULES, version };
-  const parsedOverride = override ? rulesOverrideSchema.parse(override) : undefined;
-  return mergeRules({ ...base, version }, parsedOverride);
+  const refuse = (where: string, what: string, problem: RulesProblem) => {
+    const path = [where, ...problem.path.split('.').filter(Boolean)];
+    return invalid(`${what}无效，工作流无法执行（${fieldLabel(path)}）：${problem.message} / the escalation rules cannot run`, path.join('.'));
+  };
+  const base = escalationRulesSchema.safeParse({ ...(row ? (row.rules as EscalationRules) : DEFAULT_RULES), version });
+  if (!base.success) throw refuse('rules', `督办规则第${version}版`, firstProblem(base.error));
+  const own = rulesOverrideSchema.safeParse(override ?? {});
+  if (!own.success) throw refuse('settingsOverride', '本措施的督办规则覆盖设置', firstProblem(own.error));
+  return mergeRules(base.data, own.data);
 }
 
 export async function dispatchMeasure(db: Database, client: MeasureClient, measureId: string, by: Actor): Promise<{ workflowId: string }> {

@@ -82,7 +82,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       if (owner.personId && !(await db.select({ id: people.id }).from(people).where(eq(people.id, owner.personId))).length) throw notFound('人员', 'personId');
       const [row] = await db
         .insert(notificationChannels)
-        .values({ ...owner, kind: b.kind, target: b.target, secret: b.kind === 'dingtalk' ? (b.secret ?? null) : null, enabled: b.enabled })
+        .values({ ...owner, kind: b.kind, target: b.target, secret: b.secret ?? null, enabled: b.enabled })
         .returning();
       await audit(db, { actor: p, action: 'channel_created', detail: { channelId: row!.id, ...owner, kind: b.kind, target: channelView(row!).target } });
       return reply.status(201).send(channelView(row!));
@@ -106,11 +106,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         const problem = targetProblem(row.kind, b.target);
         if (problem) throw invalid(`地址：${problem}`, 'target');
       }
+      // Only a DingTalk robot signs with a secret; on any other channel it would change nothing.
+      if (b.secret !== undefined && row.kind !== 'dingtalk') throw invalid('加签密钥（secret）：仅钉钉机器人可设置 / only a DingTalk robot has a secret', 'secret');
       const [updated] = await db
         .update(notificationChannels)
         .set({
           ...(b.target !== undefined ? { target: b.target } : {}),
-          ...(b.secret !== undefined && row.kind === 'dingtalk' ? { secret: b.secret } : {}),
+          ...(b.secret !== undefined ? { secret: b.secret } : {}),
           ...(b.enabled !== undefined ? { enabled: b.enabled } : {}),
         })
         .where(eq(notificationChannels.id, row.id))

@@ -11,7 +11,7 @@ import { escalationRulesSchema } from '../../../workflows/rules/escalation-schem
 import { ApiError, invalid } from '../../errors.js';
 import { OFFICE_ROLES, visibleMeasures } from '../../plugins/access.js';
 import { actorOf, principalOf } from '../../plugins/auth.js';
-import { errors, idParams, text } from '../../schemas/common.js';
+import { errors, fieldLabel, idParams, text } from '../../schemas/common.js';
 import { measureSummary } from '../../schemas/measures.js';
 import { createPolicyBody, dispatchAllResult, escalationVersion, newEscalationVersionBody, policy } from '../../schemas/policies.js';
 import { dispatchMeasure } from '../measures/service.js';
@@ -128,7 +128,10 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const base = await currentRules(db, request.params.id);
       const merged = escalationRulesSchema.safeParse({ ...base, ...request.body.rules });
-      if (!merged.success) throw invalid(`督办规则无效：${merged.error.issues[0]!.message}`, `rules.${merged.error.issues[0]!.path.join('.')}`);
+      if (!merged.success) {
+        const path = ['rules', ...merged.error.issues[0]!.path.map(String)];
+        throw invalid(`督办规则无效（${fieldLabel(path)}）：${merged.error.issues[0]!.message}`, path.join('.'));
+      }
       const version = await addEscalationVersion(db, request.params.id, merged.data);
       await audit(db, { actor: principalOf(request), action: 'escalation_policy_created', detail: { policyId: request.params.id, version, changes: request.body.rules } });
       const [created] = (await escalationVersions(db, request.params.id)).filter((v) => v.version === version);

@@ -4,6 +4,7 @@ import { and, asc, desc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
 import { areas, escalationPolicies, measures, policies } from '../../../db/schema/index.js';
 import { DEFAULT_RULES, type EscalationRules } from '../../../workflows/rules/escalation.js';
+import { escalationRulesSchema } from '../../../workflows/rules/escalation-schema.js';
 import { conflict, notFound } from '../../errors.js';
 
 export interface PolicyMeta {
@@ -21,7 +22,8 @@ export async function insertPolicy(tx: Database, meta: PolicyMeta, areaTitles: s
     .onConflictDoNothing({ target: policies.code })
     .returning();
   if (!policy) throw conflict('CODE_TAKEN', `文件编号「${meta.code}」已存在 / a policy with this code exists`, 'code');
-  await tx.insert(escalationPolicies).values({ policyId: policy.id, version: 1, rules: { ...rules, version: 1 } });
+  // Through the one schema: an import never stores rules the workflow would refuse.
+  await tx.insert(escalationPolicies).values({ policyId: policy.id, version: 1, rules: escalationRulesSchema.parse({ ...rules, version: 1 }) });
   const areaRows = areaTitles.length
     ? await tx
         .insert(areas)
