@@ -8,7 +8,7 @@ import type { NotificationSettings } from '../activities/notifications/settings.
 import type { DatabaseHandle } from '../db/client.js';
 import { MeasureClient } from './measure-client.js';
 import authPlugin from './plugins/auth.js';
-import errorHandler, { frameworkErrors } from './plugins/error-handler.js';
+import errorHandler, { clientErrorHandler, frameworkErrors } from './plugins/error-handler.js';
 import housekeeping from './plugins/housekeeping.js';
 import idempotency from './plugins/idempotency.js';
 import security from './plugins/security.js';
@@ -85,6 +85,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     logController: new LogController({ disableRequestLogging: deps.logLevel !== 'debug' && deps.logLevel !== 'trace' }),
     routerOptions: { ignoreTrailingSlash: true },
     frameworkErrors,
+    clientErrorHandler,
   });
   app.decorate('deps', deps);
   app.decorate('settings', {

@@ -3,6 +3,8 @@
 // 401: not signed in; 403: signed in but not allowed; 404: no such thing, or not yours to see;
 // 409: the thing is not in a state that allows this; 413/415: too large / wrong type of body;
 // 422: read fine, but a value is invalid; 429: too many attempts.
+import { STATUS_CODES } from 'node:http';
+import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
@@ -45,6 +47,26 @@ export function frameworkErrors(err: FastifyError, _request: FastifyRequest, rep
         : [500, { code: 'INTERNAL', message: '服务器内部错误 / internal error' }];
   if (status === 500) reply.log.error({ err }, 'router error');
   return reply.status(status).send(body);
+}
+
+/**
+ * A request Node's HTTP parser cannot read (raw bytes outside ASCII in the request line, a malformed
+ * header, headers too large, too slow) never reaches Fastify: Fastify's `clientErrorHandler` answers
+ * on the socket. Same answer as Fastify's default, in our shape.
+ */
+export function clientErrorHandler(err: Error & { code?: string }, socket: Duplex) {
+  if (err.code === 'ECONNRESET' || socket.destroyed) return;
+  const [status, body]: [number, ErrorBody] =
+    err.code === 'ERR_HTTP_REQUEST_TIMEOUT'
+      ? [408, { code: 'REQUEST_TIMEOUT', message: '请求超时 / request timeout' }]
+      : err.code === 'HPE_HEADER_OVERFLOW'
+        ? [431, { code: 'HEADERS_TOO_LARGE', message: '请求头过大 / request headers too large' }]
+        : [400, { code: 'BAD_REQUEST', message: '请求无法解析：请求行或请求头含有不允许的字节（网址中的非 ASCII 字符须百分号编码）/ malformed HTTP request' }];
+  if (socket.writable) {
+    const json = JSON.stringify(body);
+    socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status]}\r\nContent-Length: ${Buffer.byteLength(json)}\r\nContent-Type: application/json; charset=utf-8\r\nConnection: close\r\n\r\n${json}`);
+  }
+  socket.destroy(err);
 }
 
 export default fp(

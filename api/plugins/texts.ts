@@ -5,36 +5,39 @@
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { invalid } from '../errors.js';
-import { fieldLabel, textProblem, type TextKind } from '../schemas/common.js';
+import { fieldLabel, printable, textProblem, type TextKind } from '../schemas/common.js';
 
 type Path = Array<string | number>;
+/** A path kept as a link to its parent, so a deep body costs no more than its size to walk. */
+type Where = { key: string | number; up: Where } | null;
+
+function pathOf(where: Where): Path {
+  const path: Path = [];
+  for (let w = where; w; w = w.up) path.push(w.key);
+  return path.reverse();
+}
 
 /** The first string (or key) in `value` that `kind` refuses, walked without recursion (a body may nest deep). */
 export function findBadText(value: unknown, kind: TextKind): { path: Path; problem: string } | undefined {
-  const stack: Array<{ value: unknown; path: Path }> = [{ value, path: [] }];
+  const stack: Array<{ value: unknown; where: Where }> = [{ value, where: null }];
   while (stack.length) {
-    const { value: v, path } = stack.pop()!;
+    const { value: v, where } = stack.pop()!;
     if (typeof v === 'string') {
       const problem = textProblem(v, kind);
-      if (problem) return { path, problem };
+      if (problem) return { path: pathOf(where), problem };
     } else if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], path: [...path, i] });
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], where: { key: i, up: where } });
     } else if (v !== null && typeof v === 'object' && !Buffer.isBuffer(v)) {
       const entries = Object.entries(v);
       for (const [key] of entries) {
         // A key is a name: single-line, and it may become a jsonb key.
         const problem = textProblem(key, 'line');
-        if (problem) return { path: [...path, key], problem: `字段名${problem}` };
+        if (problem) return { path: pathOf({ key, up: where }), problem: `字段名${problem}` };
       }
-      for (let i = entries.length - 1; i >= 0; i--) stack.push({ value: entries[i]![1], path: [...path, entries[i]![0]] });
+      for (let i = entries.length - 1; i >= 0; i--) stack.push({ value: entries[i]![1], where: { key: entries[i]![0], up: where } });
     }
   }
   return undefined;
-}
-
-/** A key as it can be shown in a message: refused characters written as \uXXXX. */
-function printable(key: string): string {
-  return key.replace(/[\u0000-\u001F\u007F-\u009F\uD800-\uDFFF]/gu, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 export default fp(

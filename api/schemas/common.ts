@@ -39,7 +39,9 @@ export const isoDate = z
 // single-line text (names, titles, ids, codes, addresses, every query string and path parameter)
 // refuses those too. The schemas below and the door-keeping hook (plugins/texts.ts) both use this.
 const FORBIDDEN = {
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   line: /[\u0000-\u001F\u007F-\u009F\uD800-\uDFFF]/u,
+  // eslint-disable-next-line no-control-regex -- finding control characters is the point
   multiline: /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u009F\uD800-\uDFFF]/u,
 } as const;
 export type TextKind = keyof typeof FORBIDDEN;
@@ -47,6 +49,11 @@ const ALLOWED: Record<TextKind, RegExp> = {
   line: new RegExp(`^[^${FORBIDDEN.line.source.slice(1, -1)}]*$`, 'u'),
   multiline: new RegExp(`^[^${FORBIDDEN.multiline.source.slice(1, -1)}]*$`, 'u'),
 };
+
+/** A name as it can be shown in a message: every refused character written as \\uXXXX. */
+export function printable(name: string): string {
+  return name.replace(new RegExp(FORBIDDEN.line.source, 'gu'), (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`);
+}
 
 /** Why this text cannot be accepted (naming the character), or undefined when it can. */
 export function textProblem(value: string, kind: TextKind): string | undefined {
@@ -60,8 +67,10 @@ export function textProblem(value: string, kind: TextKind): string | undefined {
   return `含有不允许的控制字符（${name}，${at}）/ contains the control character ${name}`;
 }
 
-/** A string holding only what `kind` allows; the pattern also documents it in OpenAPI. */
+/** `.regex(...allowed(kind))`: only what `kind` allows; the pattern also documents it in OpenAPI. */
 const allowed = (kind: TextKind) => [ALLOWED[kind], { error: (issue: { input?: unknown }) => textProblem(String(issue.input), kind) }] as const;
+/** For string formats (URLs) that need the single-line rule too: `.regex(...singleLine)`. */
+export const singleLine = allowed('line');
 const atMost = (max: number) => `不能超过${max}字 / at most ${max} characters`;
 
 /** A single-line text, possibly empty: trimmed, at most `max` characters. */
@@ -153,6 +162,10 @@ export const FIELD_LABELS: Record<string, string> = {
   period: '统计周期',
   measureIds: '措施',
   secret: '加签密钥',
+  dryRun: '试导入',
+  personId: '人员',
+  audience: '摘要对象',
+  unread: '未读',
   note: '说明',
   url: '链接',
   enabled: '启用',

@@ -1,11 +1,17 @@
 import { z } from 'zod';
-import { isoDate, longText, multiline, ref, text, uuid } from './common.js';
+import { isoDate, longText, multiline, ref, singleLine, text, uuid } from './common.js';
 import { rulesOverrideSchema } from '../../workflows/rules/escalation-schema.js';
 
 export const evidence = z.object({
   name: text(200),
   // http(s) only: a javascript: link stored as evidence would run in the dashboard.
-  url: z.url({ protocol: /^https?$/, error: '链接应为 http(s) 地址 / must be an http(s) URL' }).max(2000).optional(),
+  // Checked as one line before it is parsed as a URL: the URL parser would quietly drop a line break.
+  url: z
+    .string()
+    .max(2000)
+    .regex(...singleLine)
+    .url({ protocol: /^https?$/, error: '链接应为 http(s) 地址 / must be an http(s) URL' })
+    .optional(),
   note: multiline(2000).optional(),
 });
 

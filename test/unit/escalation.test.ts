@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { calendarFromDays } from '../../workflows/rules/calendar.js';
-import { escalationRulesSchema, mergeRules } from '../../workflows/rules/escalation-schema.js';
+import { calendarFromDays, computeDueAt, type DueSpec } from '../../workflows/rules/calendar.js';
+import { escalationRulesSchema, mergeRules, rulesProblem } from '../../workflows/rules/escalation-schema.js';
 import { DEFAULT_RULES, dueSoonFrom, nextRoundAt, nextRungAt, ragOf, trackerLevel, type Tracker } from '../../workflows/rules/escalation.js';
 import { packageCalendarDays, packageCalendarYears } from '../../db/calendar-seed.js';
 
@@ -90,3 +90,51 @@ describe('escalation rules as data', () => {
     expect(escalationRulesSchema.safeParse({ ...DEFAULT_RULES, cadence: { kind: 'monthly', day: 32 } }).success).toBe(false);
   });
 });
+
+describe('the one rules schema says what the workflow can run', () => {
+  const withDue = (acknowledgeDue: unknown) => ({ ...DEFAULT_RULES, acknowledgeDue });
+
+  it('refuses fractional working and calendar days, naming the field', () => {
+    expect(rulesProblem(withDue({ unit: 'working_days', amount: 0.5 }))).toEqual({ path: 'acknowledgeDue.amount', message: '工作日、自然日须为整数 / days must be whole numbers' });
+    expect(rulesProblem(withDue({ unit: 'calendar_days', amount: 2.5 }))?.path).toBe('acknowledgeDue.amount');
+    const ladder = { ...DEFAULT_RULES, deadlineLadder: [{ level: 1, after: { unit: 'seconds', amount: 0 } }, { level: 2, after: { unit: 'working_days', amount: 0.5 } }] };
+    expect(rulesProblem(ladder)?.path).toBe('deadlineLadder.1.after.amount');
+  });
+
+  it('accepts fractional plain durations, which are rounded to the millisecond', () => {
+    expect(rulesProblem(withDue({ unit: 'seconds', amount: 0.5 }))).toBeUndefined();
+    expect(rulesProblem(withDue({ unit: 'hours', amount: 1.25 }))).toBeUndefined();
+  });
+
+  it('refuses unknown units, negative and huge amounts, and a cadence that does not move time forward', () => {
+    expect(rulesProblem(withDue({ unit: 'weeks', amount: 1 }))?.path).toBe('acknowledgeDue.unit');
+    expect(rulesProblem(withDue({ unit: 'hours', amount: -1 }))?.path).toBe('acknowledgeDue.amount');
+    expect(rulesProblem(withDue({ unit: 'working_days', amount: 3651 }))?.path).toBe('acknowledgeDue.amount');
+    expect(rulesProblem(withDue('3 working days'))?.path).toBe('acknowledgeDue');
+    const every = (e: unknown) => rulesProblem({ ...DEFAULT_RULES, cadence: { kind: 'every', every: e } });
+    expect(every({ unit: 'working_days', amount: 0 })?.path).toBe('cadence.every');
+    expect(every({ unit: 'seconds', amount: 0.0001 })?.path).toBe('cadence.every');
+    expect(every({ unit: 'seconds', amount: 0.4 })).toBeUndefined();
+    expect(rulesProblem({ ...DEFAULT_RULES, cadence: { kind: 'monthly', day: 1.5 } })?.path).toBe('cadence.day');
+    expect(rulesProblem({ ...DEFAULT_RULES, cadence: { kind: 'weekly' } })?.path).toBe('cadence.kind');
+  });
+
+  it('accepts a due time exactly when computeDueAt can compute it', () => {
+    const units: DueSpec['unit'][] = ['working_days', 'calendar_days', 'seconds', 'minutes', 'hours'];
+    const amounts = [0, 0.001, 0.5, 1, 1.5, 2, 7.25, 30, 365, 3650, -0.5, -1, Number.NaN, Number.POSITIVE_INFINITY];
+    for (const unit of units) {
+      for (const amount of amounts) {
+        const spec = { unit, amount };
+        const computes = (() => {
+          try {
+            return Number.isFinite(computeDueAt(cal, at('2026-03-02T01:00:00Z'), spec).dueAt);
+          } catch {
+            return false;
+          }
+        })();
+        expect([unit, amount, rulesProblem(withDue(spec)) === undefined]).toEqual([unit, amount, computes]);
+      }
+    }
+  });
+});
+

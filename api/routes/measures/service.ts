@@ -126,7 +126,7 @@ export async function rulesFor(db: Database, policyId: string, version: number, 
     .where(and(eq(escalationPolicies.policyId, policyId), eq(escalationPolicies.version, version)));
   const refuse = (where: string, what: string, problem: RulesProblem) => {
     const path = [where, ...problem.path.split('.').filter(Boolean)];
-    return invalid(`${what}无效，工作流无法执行（${fieldLabel(path)}）：${problem.message} / the escalation rules cannot run`, path.join('.'));
+    return invalid(`${what}无法执行 — ${fieldLabel(path)}：${problem.message}（the escalation rules cannot run）`, path.join('.'));
   };
   const base = escalationRulesSchema.safeParse({ ...(row ? (row.rules as EscalationRules) : DEFAULT_RULES), version });
   if (!base.success) throw refuse('rules', `督办规则第${version}版`, firstProblem(base.error));
