@@ -36,6 +36,8 @@ describe('sign in', () => {
     expect(cookie).toMatch(/HttpOnly/);
     expect(cookie).toMatch(/SameSite=Strict/);
     expect(cookie).toMatch(/Path=\//);
+    // The token must not be kept by a browser cache or a proxy.
+    expect(res.headers['cache-control']).toBe('no-store');
 
     const me = await api.withToken(body.token, 'GET', '/api/auth/me');
     expect(me.json()).toMatchObject({ username: 'health' });
@@ -45,7 +47,9 @@ describe('sign in', () => {
   });
 
   it('refuses a wrong password and an unknown person alike, and audits the attempt without the password', async () => {
-    const wrong = expectErrorShape(await login('health', 'Wrong-passw0rd'), 401, 'INVALID_CREDENTIALS');
+    const refused = await login('health', 'Wrong-passw0rd');
+    expect(refused.headers['cache-control']).toBe('no-store');
+    const wrong = expectErrorShape(refused, 401, 'INVALID_CREDENTIALS');
     const nobody = expectErrorShape(await login('nobody', 'Wrong-passw0rd'), 401, 'INVALID_CREDENTIALS');
     expect(wrong.message).toBe(nobody.message);
     const failed = await db().select().from(auditEvents).where(eq(auditEvents.action, 'login_failed'));
@@ -117,7 +121,11 @@ describe('sign out and password change', () => {
     const token = await api.login('finance');
     const res = await api.withToken(token, 'POST', '/api/auth/logout', {});
     expect(res.statusCode).toBe(200);
-    expect(String(res.headers['set-cookie'])).toMatch(/tl_session=;/);
+    // Cleared with the attributes it was set with, or a browser keeps the old one.
+    const cleared = String(res.headers['set-cookie']);
+    expect(cleared).toMatch(/^tl_session=;/);
+    for (const attribute of [/HttpOnly/, /SameSite=Strict/, /Path=\//, /Max-Age=0/]) expect(cleared).toMatch(attribute);
+    expect(res.headers['cache-control']).toBe('no-store');
     expectErrorShape(await api.withToken(token, 'GET', '/api/auth/me'), 401);
     expect((await api.get('finance', '/api/auth/me')).statusCode).toBe(200); // other sessions live on
   });

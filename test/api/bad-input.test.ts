@@ -2,6 +2,7 @@
 // bodies, broken workbooks. Each gets a clear 4xx in the one error shape, with a Chinese message
 // naming the field, and changes nothing in the database.
 import { randomUUID } from 'node:crypto';
+import { connect, type AddressInfo } from 'node:net';
 import { sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -130,6 +131,19 @@ describe('bad input', () => {
       { name: 'an empty workbook upload', user: 'office', url: () => '/api/import/policies/excel?title=t', body: Buffer.alloc(0), headers: { 'content-type': XLSX }, status: 400, code: 'BAD_REQUEST', field: 'file' },
       { name: 'a workbook without the header', user: 'office', url: () => '/api/import/policies/excel?title=t', body: books.noHeader, headers: { 'content-type': XLSX }, status: 422, code: 'IMPORT_INVALID', says: '序号' },
       { name: 'a workbook with bad rows', user: 'office', url: () => '/api/import/policies/excel?title=t', body: books.badRows, headers: { 'content-type': XLSX }, status: 422, code: 'IMPORT_INVALID', says: '错误' },
+      // U+0000 where PostgreSQL would have refused it (each of these answered 500 once).
+      { name: 'NUL in a login username', url: () => '/api/auth/login', body: { username: 'health\u0000', password: 'x' }, status: 422, code: 'VALIDATION', field: 'username', says: '用户名' },
+      { name: 'NUL in a department name', user: 'admin', url: () => '/api/departments', body: { id: 'nul-dept', name: '市\u0000局' }, status: 422, code: 'VALIDATION', field: 'name', says: 'U+0000' },
+      { name: 'NUL in q', user: 'office', method: 'GET', url: () => '/api/lists/supervision?q=a%00', status: 422, code: 'VALIDATION', field: 'q', says: '搜索词' },
+      { name: 'NUL in a path parameter', user: 'office', method: 'GET', url: () => '/api/departments/health%00', status: 422, code: 'VALIDATION', field: 'id' },
+      { name: 'NUL in a policy title', user: 'office', url: () => '/api/policies', body: { code: 'NUL-1', title: '文\u0000件' }, status: 422, code: 'VALIDATION', field: 'title', says: '标题' },
+      { name: 'NUL in an area title', user: 'office', url: () => `/api/policies/${policyId}/areas`, body: { title: '方\u0000面' }, status: 422, code: 'VALIDATION', field: 'title', says: '标题' },
+      { name: 'NUL in a person’s name', user: 'admin', url: () => '/api/people', body: { username: 'nul', displayName: '张\u0000', role: 'leader', password: 'Abcdefg123' }, status: 422, code: 'VALIDATION', field: 'displayName', says: '姓名' },
+      { name: 'a line break in a name', user: 'admin', url: () => '/api/departments', body: { id: 'nl-dept', name: '市\n局' }, status: 422, code: 'VALIDATION', field: 'name', says: 'U+000A' },
+      { name: 'an unpaired surrogate in a reason', user: 'office', url: () => `${m()}/flag`, body: { flagged: true, reason: '滞后\ud83d' }, status: 422, code: 'VALIDATION', field: 'reason', says: 'U+D83D' },
+      // URLs the router cannot read.
+      { name: 'a path that is not UTF-8', user: 'office', method: 'GET', url: () => '/api/measures/%FF', status: 400, code: 'BAD_URL' },
+      { name: 'a path parameter of 200 characters', user: 'office', method: 'GET', url: () => `/api/departments/${'a'.repeat(200)}`, status: 414, code: 'URI_TOO_LONG' },
       // Headers.
       { name: 'an Idempotency-Key that is not ASCII', user: 'office', url: () => '/api/policies', body: { code: 'K-1', title: '文件' }, headers: { 'idempotency-key': '键 1' }, status: 400, code: 'BAD_REQUEST', field: 'Idempotency-Key' },
     ];
@@ -167,6 +181,21 @@ describe('bad input', () => {
     expect(errors[1]!.message).toContain('第2行「完成时限」：无法识别「2025年13月」');
     expect(errors[2]!.message).toBe('第3行「牵头单位」：缺少牵头单位');
     expect(res.json().message).toMatch(/^导入失败，共6处错误，未导入任何内容/);
+  });
+
+  it('answers a request line Node cannot parse (raw bytes in the query string) in our shape', async () => {
+    await api.app.listen({ port: 0, host: '127.0.0.1' });
+    const { port } = api.app.server.address() as AddressInfo;
+    const answer = await new Promise<string>((resolve, reject) => {
+      let out = '';
+      const socket = connect(port, '127.0.0.1', () => socket.write(Buffer.concat([Buffer.from('GET /api/lists/supervision?q='), Buffer.from([0xe6, 0x8e, 0xa8]), Buffer.from(' HTTP/1.1\r\nHost: x\r\n\r\n')])));
+      socket.on('data', (d) => (out += d.toString('utf8')));
+      socket.on('close', () => resolve(out));
+      socket.on('error', reject);
+    });
+    expect(answer.split('\r\n')[0]).toBe('HTTP/1.1 400 Bad Request');
+    const body = JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4));
+    expect(body).toMatchObject({ code: 'BAD_REQUEST', message: expect.stringContaining('百分号编码') });
   });
 
   it('refuses an unreadable Authorization header and an unknown token with 401', async () => {

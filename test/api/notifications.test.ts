@@ -83,6 +83,12 @@ describe('notification channels', () => {
     expect(off.json().enabled).toBe(false);
     expectErrorShape(await api.req('finance', 'PATCH', `/api/notifications/channels/${created.json().id}`, { enabled: true }), 404);
     expectErrorShape(await api.req('health', 'PATCH', `/api/notifications/channels/${created.json().id}`, { target: 'nope' }), 422);
+    // Only a DingTalk robot signs with a secret: on a WeCom robot it is refused, naming the field.
+    const secret = expectErrorShape(await api.req('health', 'PATCH', `/api/notifications/channels/${created.json().id}`, { secret: 'SECabc' }), 422, 'VALIDATION');
+    expect(secret.field).toBe('secret');
+    expect(expectErrorShape(await api.post('health', '/api/notifications/channels', { departmentId: 'health', kind: 'email', target: 'h@example.gov.cn', secret: 'x' }), 422).field).toBe('secret');
+    const resigned = await api.req('office', 'PATCH', `/api/notifications/channels/${ding.json().id}`, { secret: 'SECnew' });
+    expect(resigned.statusCode, resigned.body).toBe(200);
     expect((await api.req('health', 'DELETE', `/api/notifications/channels/${created.json().id}`)).statusCode).toBe(200);
     expect((await api.get('health', '/api/notifications/channels')).json()).toEqual([]);
   });
