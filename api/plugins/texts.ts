@@ -1,7 +1,8 @@
 // The door for text: before any route sees a request, every path parameter and query string value
 // (single-line) and every string and key of a JSON body (multi-line at most) is checked for the
-// characters the API refuses (see textProblem in schemas/common.ts). One hook, so no route can miss
-// it — even a field a schema declares loosely; the schemas then refine what each field allows.
+// characters the API refuses (see textProblem in schemas/common.ts), and a body nested absurdly deep
+// is refused. One hook, so no route can miss it — even a field a schema declares loosely; the schemas
+// then refine what each field allows.
 import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 import { invalid } from '../errors.js';
@@ -17,25 +18,36 @@ function pathOf(where: Where): Path {
   return path.reverse();
 }
 
-/** The first string (or key) in `value` that `kind` refuses, walked without recursion (a body may nest deep). */
+/** No request of this API nests deeper than a few levels; a body nested deeper is refused unread. */
+const MAX_DEPTH = 32;
+
+/**
+ * The first string (or key) in `value` that `kind` refuses, or the point where it nests too deep.
+ * Walked without recursion and with paths linked to their parents, so even a body nested a million
+ * levels deep costs no more than its size.
+ */
 export function findBadText(value: unknown, kind: TextKind): { path: Path; problem: string } | undefined {
-  const stack: Array<{ value: unknown; where: Where }> = [{ value, where: null }];
+  const stack: Array<{ value: unknown; where: Where; depth: number }> = [{ value, where: null, depth: 0 }];
   while (stack.length) {
-    const { value: v, where } = stack.pop()!;
+    const { value: v, where, depth } = stack.pop()!;
     if (typeof v === 'string') {
       const problem = textProblem(v, kind);
       if (problem) return { path: pathOf(where), problem };
-    } else if (Array.isArray(v)) {
-      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], where: { key: i, up: where } });
-    } else if (v !== null && typeof v === 'object' && !Buffer.isBuffer(v)) {
-      const entries = Object.entries(v);
-      for (const [key] of entries) {
-        // A key is a name: single-line, and it may become a jsonb key.
-        const problem = textProblem(key, 'line');
-        if (problem) return { path: pathOf({ key, up: where }), problem: `字段名${problem}` };
-      }
-      for (let i = entries.length - 1; i >= 0; i--) stack.push({ value: entries[i]![1], where: { key: entries[i]![0], up: where } });
+      continue;
     }
+    if (v === null || typeof v !== 'object' || Buffer.isBuffer(v)) continue;
+    if (depth >= MAX_DEPTH) return { path: pathOf(where), problem: `嵌套超过${MAX_DEPTH}层 / nested more than ${MAX_DEPTH} levels deep` };
+    if (Array.isArray(v)) {
+      for (let i = v.length - 1; i >= 0; i--) stack.push({ value: v[i], where: { key: i, up: where }, depth: depth + 1 });
+      continue;
+    }
+    const entries = Object.entries(v);
+    for (const [key] of entries) {
+      // A key is a name: single-line, and it may become a jsonb key.
+      const problem = textProblem(key, 'line');
+      if (problem) return { path: pathOf({ key, up: where }), problem: `字段名${problem}` };
+    }
+    for (let i = entries.length - 1; i >= 0; i--) stack.push({ value: entries[i]![1], where: { key: entries[i]![0], up: where }, depth: depth + 1 });
   }
   return undefined;
 }
