@@ -216,7 +216,7 @@ export async function measureWorkflow(input: MeasureInput): Promise<MeasureStatu
       throw ApplicationFailure.create({
         type: 'INVALID_RULES',
         nonRetryable: true,
-        message: `督办规则无效（rules.${problem.path}）：${problem.message}；措施未启动 / invalid escalation rules, the measure did not start`,
+        message: `督办规则无效，工作流无法执行（rules.${problem.path}）：${problem.message} / invalid escalation rules`,
         details: [{ field: `rules.${problem.path}` }],
       });
     }
