@@ -1,5 +1,6 @@
 // Builds the HTTP API: other people's plugins (security headers, CORS, rate limits, OpenAPI), then
-// ours (errors, authentication, idempotency), then one folder of routes per resource.
+// ours (errors, authentication, idempotency), then one folder of routes per resource, then the
+// dashboard at `/`.
 import type { Client } from '@temporalio/client';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
@@ -14,6 +15,7 @@ import idempotency from './plugins/idempotency.js';
 import security from './plugins/security.js';
 import texts from './plugins/texts.js';
 import docs from './plugins/swagger.js';
+import web, { WEB_ROOT } from './plugins/web.js';
 import authRoutes from './routes/auth/index.js';
 import departmentRoutes from './routes/departments/index.js';
 import digestRoutes from './routes/digests/index.js';
@@ -50,6 +52,8 @@ export interface AppDeps {
   trustProxy?: boolean | number | string[] | undefined;
   /** Links in digests, retries of failed deliveries, digest schedules (runtime/config.ts). */
   notifications?: Partial<NotificationSettings> | undefined;
+  /** The built dashboard (default dist/web); served at `/`. */
+  webRoot?: string | undefined;
 }
 
 export interface AppSettings {
@@ -127,6 +131,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(inboxRoutes, { prefix: '/api/inbox' });
   await app.register(notificationRoutes, { prefix: '/api/notifications' });
   await app.register(digestRoutes, { prefix: '/api/digests' });
+  await app.register(web, { root: deps.webRoot ?? WEB_ROOT });
   return app;
 }
 

@@ -1,0 +1,60 @@
+// Every API call the dashboard makes, one function each, typed from the server's schemas
+// (./types). Pages call these through TanStack Query; nothing else builds a URL.
+import { api } from './client';
+import type {
+  ActionBody,
+  Department,
+  DigestPreview,
+  ListKind,
+  ListPage,
+  ListQuery,
+  LoginBody,
+  LoginResponse,
+  MeasureAction,
+  MeasureDetail,
+  MeasureState,
+  Person,
+} from './types';
+
+/** URL segment of each measure action (POST /api/measures/:id/<segment>). */
+const ACTION_PATHS: Record<MeasureAction, string> = {
+  acknowledge: 'acknowledge',
+  decline: 'decline',
+  submitProgress: 'submit-progress',
+  applyClosure: 'apply-closure',
+  requestExtension: 'request-extension',
+  reviewClosure: 'review-closure',
+  decideExtension: 'decide-extension',
+  reassignLead: 'reassign-lead',
+  cancel: 'cancel',
+  flag: 'flag',
+};
+
+export const auth = {
+  me: () => api.get<Person>('/api/auth/me'),
+  login: (body: LoginBody) => api.post<LoginResponse>('/api/auth/login', body),
+  logout: () => api.post<{ ok: true }>('/api/auth/logout'),
+};
+
+export const lists = {
+  page: (list: ListKind, query: ListQuery = {}) => api.get<ListPage>(`/api/lists/${list}`, query),
+};
+
+export const measures = {
+  get: (id: string) => api.get<MeasureDetail>(`/api/measures/${encodeURIComponent(id)}`),
+  act: <A extends MeasureAction>(id: string, action: A, body: ActionBody<A>, idempotencyKey: string) =>
+    api.post<MeasureState>(`/api/measures/${encodeURIComponent(id)}/${ACTION_PATHS[action]}`, body, { idempotencyKey }),
+};
+
+export const departments = {
+  list: () => api.get<Department[]>('/api/departments'),
+};
+
+export const people = {
+  list: () => api.get<Person[]>('/api/people'),
+};
+
+export const digests = {
+  /** The signed-in leader's digest as it stands now. */
+  preview: () => api.get<DigestPreview>('/api/digests/preview'),
+};

@@ -1,0 +1,31 @@
+// The API's types, inferred from the server's own zod schemas (api/schemas/), which also validate
+// every request and make the OpenAPI document. `import type` only: nothing of the server enters
+// the bundle, and a change to a schema fails `npm run typecheck` here instead of in a browser.
+import type { z } from 'zod';
+import type { DigestContent } from '../../../activities/notifications/digest-content.js';
+import type { errorBody, Role } from '../../../api/schemas/common.js';
+import type { department } from '../../../api/schemas/departments.js';
+import type { listItem, listKind, listPage, listQuery } from '../../../api/schemas/lists.js';
+import type { actionBodies, measureDetail, measureState } from '../../../api/schemas/measures.js';
+import type { digestPreview } from '../../../api/schemas/notifications.js';
+import type { loginBody, loginResponse, person } from '../../../api/schemas/people.js';
+
+export type { Role, DigestContent };
+export type ErrorBody = z.output<typeof errorBody>;
+export type Person = z.output<typeof person>;
+export type LoginBody = z.input<typeof loginBody>;
+export type LoginResponse = z.output<typeof loginResponse>;
+export type Department = z.output<typeof department>;
+
+export type ListKind = z.output<typeof listKind>;
+/** Query of a list, as the server reads it; every field optional (the server has defaults). */
+export type ListQuery = Partial<z.output<typeof listQuery>>;
+export type ListPage = z.output<typeof listPage>;
+export type ListItem = z.output<typeof listItem>;
+
+export type MeasureDetail = z.output<typeof measureDetail>;
+export type MeasureState = z.output<typeof measureState>;
+export type MeasureAction = keyof typeof actionBodies;
+export type ActionBody<A extends MeasureAction> = z.input<(typeof actionBodies)[A]>;
+
+export type DigestPreview = z.output<typeof digestPreview>;
