@@ -1,13 +1,26 @@
 // @ts-check
 import js from '@eslint/js';
 import globals from 'globals';
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   { ignores: ['node_modules/', 'dist/', '.data/', 'db/migrations/'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
-  { languageOptions: { globals: globals.node } },
+  { ignores: ['web/**'], languageOptions: { globals: globals.node } },
+  {
+    // The dashboard runs in a browser: no Node globals, and the server only as types (the bundle
+    // would otherwise pull in drizzle, Temporal, …).
+    files: ['web/src/**/*.{ts,tsx}'],
+    ...reactHooks.configs.flat.recommended,
+    languageOptions: { globals: globals.browser },
+    rules: {
+      ...reactHooks.configs.flat.recommended.rules,
+      'no-restricted-imports': ['error', { patterns: [{ group: ['../../../*', '../../../../*'], allowTypeImports: true, message: 'The server enters the dashboard as types only (import type).' }] }],
+    },
+  },
+  { files: ['web/vite.config.ts'], languageOptions: { globals: globals.node } },
   {
     rules: {
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_', varsIgnorePattern: '^_' }],

@@ -1,4 +1,5 @@
-// Once per `vitest run`: a real PostgreSQL and a real Temporal server for every test file.
+// Once per `vitest run`: the dashboard built (when web/ changed), and a real PostgreSQL and a real
+// Temporal server for every test file.
 // DATABASE_URL / TEMPORAL_ADDRESS are used when set; otherwise embedded ones start here, in a
 // temporary folder, on free ports, and stop at the end.
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -8,6 +9,7 @@ import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../runtime/config.js';
 import { startLocalEnvironment } from '../runtime/local/index.js';
 import { freePort } from '../runtime/local/temporal.js';
+import { ensureWebBuild } from '../scripts/build-web.js';
 
 declare module 'vitest' {
   export interface ProvidedContext {
@@ -17,6 +19,8 @@ declare module 'vitest' {
 }
 
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
+  const log = (line: string) => console.log(`[test env] ${line}`);
+  ensureWebBuild(log);
   const dataDir = await mkdtemp(path.join(os.tmpdir(), 'three-lists-test-'));
   const config = loadConfig({
     ...process.env,
@@ -24,7 +28,6 @@ export default async function setup(project: TestProject): Promise<() => Promise
     EMBEDDED_PG_PORT: String(await freePort()),
     EMBEDDED_TEMPORAL_PORT: String(await freePort()),
   });
-  const log = (line: string) => console.log(`[test env] ${line}`);
   const local = await startLocalEnvironment(config, { log, database: 'postgres', persistTemporal: false, temporalUi: false });
   project.provide('databaseUrl', local.databaseUrl);
   project.provide('temporalAddress', local.temporalAddress);
