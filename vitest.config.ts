@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['test/**/*.test.ts'],
+    // The dashboard's pure modules are tested beside them (web/ is type-checked on its own).
+    include: ['test/**/*.test.ts', 'web/src/**/*.test.ts'],
     // The Temporal core bridge is native code: worker threads have crashed it, processes are safe.
     pool: 'forks',
     globalSetup: ['test/global-setup.ts'],

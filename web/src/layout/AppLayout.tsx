@@ -1,7 +1,7 @@
 // The frame around every signed-in page: the menu for the person's role, their name, sign-out.
 import { LogoutOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
-import { App, Button, Layout, Menu, Space, Typography } from 'antd';
+import { App, Button, Grid, Layout, Menu, Space, Typography } from 'antd';
 import { Suspense, useState } from 'react';
 import { Outlet, useLocation, useNavigate } from 'react-router';
 import { auth } from '../api/endpoints';
@@ -17,6 +17,7 @@ export default function AppLayout() {
   const queryClient = useQueryClient();
   const { message } = App.useApp();
   const [collapsed, setCollapsed] = useState(false);
+  const wide = Grid.useBreakpoint().md;
 
   const items = PAGES.filter((p) => p.menu && p.roles.includes(me.role)).map((p) => ({ key: p.path, icon: p.menu!.icon, label: p.title }));
   const selected = items.filter((i) => location.pathname.startsWith(i.key)).map((i) => i.key);
@@ -51,7 +52,7 @@ export default function AppLayout() {
           <Space size="middle">
             <Typography.Text>
               {me.displayName}
-              <Typography.Text type="secondary">（{me.departmentName ?? ROLE_NAMES[me.role]}）</Typography.Text>
+              {wide && <Typography.Text type="secondary">（{me.departmentName ?? ROLE_NAMES[me.role]}）</Typography.Text>}
             </Typography.Text>
             <Button icon={<LogoutOutlined />} onClick={() => void signOut()}>
               退出

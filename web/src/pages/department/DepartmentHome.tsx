@@ -1,11 +1,12 @@
 // 责任单位首页: the to-do list first — assignments waiting for this department's 签收 and the
 // progress reports due this round — each with its due time and a way to do it.
 import { useQuery } from '@tanstack/react-query';
-import { Button, Card, Empty, List, Space, Tag, Typography } from 'antd';
+import { Button, Card, Empty, Flex, Space, Tag, Typography } from 'antd';
 import { Link } from 'react-router';
 import { lists } from '../../api/endpoints';
 import type { ListItem } from '../../api/types';
 import { useSignedIn } from '../../auth/session';
+import { ItemList } from '../../components/ItemList';
 import { LoadError, Loading } from '../../components/PageState';
 import { RagLight } from '../../components/RagLight';
 import { dueIn, formatDateTime } from '../../format/date';
@@ -21,16 +22,14 @@ function DueTag({ at }: { at: string | null }) {
 
 function Todo({ item, due, dueLabel, action, role }: { item: ListItem; due: string | null; dueLabel: string; action: string; role?: string }) {
   return (
-    <List.Item actions={[<Link key="go" to={`/measures/${item.measureId}`}><Button type="primary" size="small">{action}</Button></Link>]}>
-      <List.Item.Meta
-        title={
-          <Space wrap>
-            <Link to={`/measures/${item.measureId}`}>{item.title}</Link>
-            {role && <Tag>{role}</Tag>}
-            <RagLight rag={item.rag} />
-          </Space>
-        }
-        description={
+    <Flex justify="space-between" align="center" gap="middle" wrap>
+      <div>
+        <Space wrap>
+          <Link to={`/measures/${item.measureId}`}>{item.title}</Link>
+          {role && <Tag>{role}</Tag>}
+          <RagLight rag={item.rag} />
+        </Space>
+        <div>
           <Space wrap>
             <span>
               {dueLabel}：{due ? formatDateTime(due) : '未设定'}
@@ -38,9 +37,14 @@ function Todo({ item, due, dueLabel, action, role }: { item: ListItem; due: stri
             <DueTag at={due} />
             <Typography.Text type="secondary">{item.policyCode}</Typography.Text>
           </Space>
-        }
-      />
-    </List.Item>
+        </div>
+      </div>
+      <Link to={`/measures/${item.measureId}`}>
+        <Button type="primary" size="small">
+          {action}
+        </Button>
+      </Link>
+    </Flex>
   );
 }
 
@@ -64,21 +68,23 @@ export default function DepartmentHome() {
   const toReport = supervision.data.items.filter((m) => m.leadDepartmentId === mine && m.status === 'supervised' && m.reportDueAt);
 
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+    <Flex vertical gap="middle">
       <Card title={`待签收（${toAcknowledge.length}）`}>
-        <List
-          dataSource={toAcknowledge}
-          locale={{ emptyText: <Empty description="暂无待签收的任务。新任务交办后会显示在这里，并发送站内消息通知您。" /> }}
-          renderItem={({ m, role }) => <Todo item={m} due={m.acknowledgeDueAt} dueLabel="签收期限" action="去签收" role={role} />}
+        <ItemList
+          items={toAcknowledge}
+          itemKey={({ m }) => m.measureId}
+          empty={<Empty description="暂无待签收的任务。新任务交办后会显示在这里，并发送站内消息通知您。" />}
+          render={({ m, role }) => <Todo item={m} due={m.acknowledgeDueAt} dueLabel="签收期限" action="去签收" role={role} />}
         />
       </Card>
       <Card title={`本轮待反馈（${toReport.length}）`}>
-        <List
-          dataSource={toReport}
-          locale={{ emptyText: <Empty description="本轮调度暂无需要反馈的措施。调度开启后会显示在这里。" /> }}
-          renderItem={(m) => <Todo item={m} due={m.reportDueAt} dueLabel="反馈期限" action="去反馈" />}
+        <ItemList
+          items={toReport}
+          itemKey={(m) => m.measureId}
+          empty={<Empty description="本轮调度暂无需要反馈的措施。调度开启后会显示在这里。" />}
+          render={(m) => <Todo item={m} due={m.reportDueAt} dueLabel="反馈期限" action="去反馈" />}
         />
       </Card>
-    </Space>
+    </Flex>
   );
 }

@@ -1,10 +1,11 @@
 // 分管领导首页: the red measures in what they oversee, and their digest as it stands now —
 // what was escalated to them and what falls due in the coming two weeks.
 import { useQuery } from '@tanstack/react-query';
-import { Card, Empty, List, Space, Tag, Typography } from 'antd';
+import { Card, Empty, Flex, Space, Tag, Typography } from 'antd';
 import { Link } from 'react-router';
 import { digests, lists } from '../../api/endpoints';
 import type { DigestContent } from '../../api/types';
+import { ItemList } from '../../components/ItemList';
 import { MeasureTable } from '../../components/MeasureTable';
 import { LoadError, Loading } from '../../components/PageState';
 import { formatDateTime } from '../../format/date';
@@ -38,12 +39,11 @@ function Digest() {
   return (
     <Card title="督办摘要" extra={<Typography.Text type="secondary">{`${formatDateTime(content.since)} 至 ${formatDateTime(content.until)}`}</Typography.Text>}>
       <Typography.Title level={5}>升级到您的督办事项（{content.escalations.length}）</Typography.Title>
-      <List
-        size="small"
-        dataSource={content.escalations}
-        locale={{ emptyText: '本期没有升级到您的督办事项。' }}
-        renderItem={(e) => (
-          <List.Item>
+      <ItemList
+        items={content.escalations}
+        itemKey={(e, i) => `${e.measureId}-${i}`}
+        empty="本期没有升级到您的督办事项。"
+        render={(e) => (
             <Space wrap>
               <Tag color={e.level >= 3 ? 'red' : 'orange'}>{e.levelName}</Tag>
               <Link to={`/measures/${e.measureId}`}>
@@ -52,18 +52,16 @@ function Digest() {
               <span>{e.departmentName}</span>
               <Typography.Text type="secondary">{formatDateTime(e.at)}</Typography.Text>
             </Space>
-          </List.Item>
         )}
       />
       <Typography.Title level={5} style={{ marginTop: 16 }}>
         两周内到期（{content.dueSoon.length}）
       </Typography.Title>
-      <List
-        size="small"
-        dataSource={content.dueSoon}
-        locale={{ emptyText: '两周内没有到期的措施。' }}
-        renderItem={(m) => (
-          <List.Item>
+      <ItemList
+        items={content.dueSoon}
+        itemKey={(m) => m.measureId}
+        empty="两周内没有到期的措施。"
+        render={(m) => (
             <Space wrap>
               <Link to={`/measures/${m.measureId}`}>
                 第{m.measureSeq}项 {m.title}
@@ -71,7 +69,6 @@ function Digest() {
               <span>{m.departmentName}</span>
               <Typography.Text type="secondary">{formatDateTime(m.deadlineAt)}</Typography.Text>
             </Space>
-          </List.Item>
         )}
       />
     </Card>
@@ -80,9 +77,9 @@ function Digest() {
 
 export default function LeaderHome() {
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+    <Flex vertical gap="middle">
       <RedMeasures />
       <Digest />
-    </Space>
+    </Flex>
   );
 }

@@ -2,11 +2,12 @@
 // answers for it, its deadline as written and as understood, where it stands, its whole history,
 // and the actions the signed-in person may take.
 import { useQuery } from '@tanstack/react-query';
-import { Card, Descriptions, Empty, List, Space, Table, Tabs, Tag, Typography } from 'antd';
+import { Card, Descriptions, Empty, Flex, Grid, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useParams } from 'react-router';
 import { departments as departmentsApi, measures } from '../../api/endpoints';
 import type { MeasureDetail } from '../../api/types';
 import { useSignedIn } from '../../auth/session';
+import { ItemList } from '../../components/ItemList';
 import { LoadError, Loading } from '../../components/PageState';
 import { RagLight } from '../../components/RagLight';
 import { formatDateTime } from '../../format/date';
@@ -39,6 +40,7 @@ export default function MeasurePage() {
   const { id = '' } = useParams();
   const me = useSignedIn();
   const detail = useQuery({ queryKey: ['measure', id], queryFn: () => measures.get(id) });
+  const wide = Grid.useBreakpoint().md;
   const departments = useQuery({ queryKey: ['departments'], queryFn: departmentsApi.list, staleTime: 5 * 60_000 });
 
   if (detail.error) return <LoadError error={detail.error} onRetry={() => void detail.refetch()} />;
@@ -52,7 +54,7 @@ export default function MeasurePage() {
   const office = me.role === 'coordination_office' || me.role === 'admin';
 
   return (
-    <Space direction="vertical" size="middle" style={{ width: '100%' }}>
+    <Flex vertical gap="middle">
       <Card
         title={
           <Typography.Title level={4} style={{ margin: 0, whiteSpace: 'normal' }}>
@@ -67,25 +69,29 @@ export default function MeasurePage() {
           {entry?.escalationName && <Tag color={entry.escalationLevel >= 3 ? 'red' : 'orange'}>{entry.escalationName}</Tag>}
           {flagged && <Tag color="red">挂牌督办：{flagged.reason}</Tag>}
         </Space>
-        <Descriptions column={{ xs: 1, md: 2 }} bordered size="small">
-          <Descriptions.Item label="政策文件" span={2}>
+        <Descriptions column={wide ? 2 : 1} layout={wide ? 'horizontal' : 'vertical'} bordered size="small">
+          <Descriptions.Item label="政策文件" span="filled">
             《{m.policy.title}》{m.policy.code}
           </Descriptions.Item>
           {m.areaTitle && (
-            <Descriptions.Item label="方面" span={2}>
+            <Descriptions.Item label="方面" span="filled">
               {m.areaTitle}
             </Descriptions.Item>
           )}
-          <Descriptions.Item label="措施内容" span={2}>
+          <Descriptions.Item label="措施内容" span="filled">
             <Typography.Paragraph style={{ margin: 0, whiteSpace: 'pre-wrap' }}>{m.content ?? m.title}</Typography.Paragraph>
           </Descriptions.Item>
-          <Descriptions.Item label="工作目标" span={2}>
+          <Descriptions.Item label="工作目标" span="filled">
             {m.target ?? '未填写'}
           </Descriptions.Item>
           <Descriptions.Item label="完成时限（原文）">{m.deadlineText}</Descriptions.Item>
           <Descriptions.Item label="完成时限（解析）">
             {m.deadlineDescription}
-            {entry?.deadlineAt ? `，即 ${formatDateTime(entry.deadlineAt)}` : ''}
+            {entry?.deadlineAt && (
+              <div>
+                <Typography.Text type="secondary">到期：{formatDateTime(entry.deadlineAt)}</Typography.Text>
+              </div>
+            )}
           </Descriptions.Item>
           <Descriptions.Item label="交办时间">{formatDateTime(m.dispatchedAt) || '尚未交办'}</Descriptions.Item>
           <Descriptions.Item label="完成进度">{entry?.progressPercent === null || entry?.progressPercent === undefined ? '尚未反馈' : `${entry.progressPercent}%`}</Descriptions.Item>
@@ -163,16 +169,17 @@ export default function MeasurePage() {
               key: 'evidence',
               label: `佐证材料（${m.evidence.length}）`,
               children: (
-                <List
-                  dataSource={m.evidence}
-                  locale={{ emptyText: <Empty description="尚无佐证材料。反馈进展或申请销号时可附上。" /> }}
-                  renderItem={(e) => (
-                    <List.Item>
-                      <List.Item.Meta
-                        title={<EvidenceLink name={e.name} url={e.url} />}
-                        description={`${e.source === 'closure' ? '销号申请' : '进展反馈'} · ${formatDateTime(e.at)}${e.note ? ` · ${e.note}` : ''}`}
-                      />
-                    </List.Item>
+                <ItemList
+                  items={m.evidence}
+                  itemKey={(e, i) => `${e.at}-${i}`}
+                  empty={<Empty description="尚无佐证材料。反馈进展或申请销号时可附上。" />}
+                  render={(e) => (
+                    <>
+                      <EvidenceLink name={e.name} url={e.url} />
+                      <div>
+                        <Typography.Text type="secondary">{`${e.source === 'closure' ? '销号申请' : '进展反馈'} · ${formatDateTime(e.at)}${e.note ? ` · ${e.note}` : ''}`}</Typography.Text>
+                      </div>
+                    </>
                   )}
                 />
               ),
@@ -180,6 +187,6 @@ export default function MeasurePage() {
           ]}
         />
       </Card>
-    </Space>
+    </Flex>
   );
 }

@@ -23,7 +23,7 @@ export function describeEvent(e: Event, dept: Names): string {
     case 'reassign_lead':
       return e.action === 'decline' ? `${dept(d.departmentId)}：${str(d.reason)}` : `${dept(d.from)} → ${dept(d.to)}：${str(d.reason)}`;
     case 'report':
-      return `${dept(d.departmentId)}反馈第${String(d.round ?? 0)}轮进展${typeof d.percent === 'number' ? `，完成${d.percent}%` : ''}${late}`;
+      return `${dept(d.departmentId)}反馈${d.round ? `第${String(d.round)}轮` : ''}进展${typeof d.percent === 'number' ? `，完成${d.percent}%` : ''}${late}`;
     case 'round_opened':
       return `第${String(d.round)}轮调度，反馈期限 ${formatDateTime(str(d.dueAt))}`;
     case 'escalate':

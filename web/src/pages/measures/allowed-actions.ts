@@ -1,6 +1,6 @@
 // Which actions the signed-in person may take on a measure: the same conditions the measure
 // workflow checks (workflows/measure.ts), so the page offers exactly what would be accepted.
-// Pure: unit-tested in test/unit/web-allowed-actions.test.ts.
+// Pure: unit-tested in web/src/dashboard.test.ts.
 import type { MeasureAction, MeasureDetail, Person } from '../../api/types';
 
 const OPEN = ['dispatched', 'supervised', 'closure_review'];
