@@ -1,6 +1,6 @@
 # syntax=docker/dockerfile:1
 # three-lists application image: one image, two processes.
-#   default CMD  -> HTTP API + dashboard (runtime/api-main.ts)
+#   default CMD  -> HTTP API + dashboard (runtime/api-main.ts; the dashboard is built here, in dist/web)
 #   worker       -> node --import tsx runtime/worker-main.ts (docker-compose.yml overrides the command)
 #
 # The processes are run with `node --import tsx <file>` rather than `npx tsx <file>`: same loader, but
@@ -25,13 +25,13 @@ COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm \
     npm ci --omit=dev
 
-# ---- build: all dependencies, then the prebuilt workflow bundle ---------------------------------
+# ---- build: all dependencies, then the prebuilt workflow bundle and the dashboard -----------------
 FROM base AS build
 COPY package.json package-lock.json ./
 RUN --mount=type=cache,target=/root/.npm \
     npm ci
 COPY . .
-RUN npm run build:bundle
+RUN npm run build:bundle && npm run build:web
 
 # ---- runtime ------------------------------------------------------------------------------------
 FROM ${NODE_IMAGE} AS runtime
@@ -47,6 +47,7 @@ COPY --from=deps /app/node_modules ./node_modules
 COPY . .
 # Built from the same sources as above, in the build stage.
 COPY --from=build /app/dist/workflow-bundle.js ./dist/workflow-bundle.js
+COPY --from=build /app/dist/web ./dist/web
 
 # Files stay owned by root (read-only to the app); the processes run as the image's `node` user.
 USER node

@@ -28,7 +28,7 @@ async function main(): Promise<void> {
     if (created.length) log(`演示账号 / demo sign-ins (密码 password ${DEMO_PASSWORD}): ${created.join(', ')}`);
   }
 
-  log(`已就绪 / ready: ${api.url}`);
+  log(`已就绪，用浏览器打开即可登录 / ready, open in a browser to sign in: ${api.url}`);
   log(`健康检查 / health: ${api.url}/health`);
   log(`接口文档 / API docs: ${api.url}/docs`);
   if (local.temporalUiUrl) log(`Temporal 界面 / Temporal UI: ${local.temporalUiUrl}`);
