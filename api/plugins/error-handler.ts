@@ -69,6 +69,13 @@ export function clientErrorHandler(err: Error & { code?: string }, socket: Duple
   socket.destroy(err);
 }
 
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Answers a path no route owns with a page, or returns undefined for the JSON 404. */
+    pageFallback: ((request: FastifyRequest, reply: FastifyReply) => FastifyReply | undefined) | null;
+  }
+}
+
 export default fp(
   async function errorHandler(app: FastifyInstance) {
     app.setErrorHandler((err: Error & Partial<FastifyError>, request, reply) => {
@@ -104,10 +111,14 @@ export default fp(
       return send(500, { code: 'INTERNAL', message: '服务器内部错误 / internal error' });
     });
 
+    // A path no route owns is a page of the dashboard when api/plugins/web.ts says so (the browser's
+    // router takes over), else the JSON 404.
+    app.decorate('pageFallback', null);
     app.setNotFoundHandler(
       // Unknown routes are rate-limited: a scanner walking paths is slowed down.
       { preHandler: app.rateLimit ? app.rateLimit({ max: 120, timeWindow: '1 minute' }) : undefined },
-      (request, reply) => reply.status(404).send({ code: 'NOT_FOUND', message: `未找到 / not found: ${request.method} ${request.url.split('?')[0]}` } satisfies ErrorBody),
+      (request, reply) =>
+        app.pageFallback?.(request, reply) ?? reply.status(404).send({ code: 'NOT_FOUND', message: `未找到 / not found: ${request.method} ${request.url.split('?')[0]}` } satisfies ErrorBody),
     );
   },
   { name: 'error-handler', dependencies: ['security'] },

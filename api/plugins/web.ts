@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import fastifyStatic from '@fastify/static';
-import type { FastifyInstance, FastifyReply } from 'fastify';
+import type { FastifyInstance } from 'fastify';
 import fp from 'fastify-plugin';
 
 export const WEB_ROOT = fileURLToPath(new URL('../../dist/web/', import.meta.url));
@@ -34,9 +34,12 @@ export default fp<{ root: string }>(
       setHeaders: (reply, file) => reply.header('cache-control', file.includes(`${path.sep}assets${path.sep}`) ? 'public, max-age=31536000, immutable' : 'no-cache'),
     });
 
-    const page = (reply: FastifyReply) => reply.type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(index);
-    app.get('/', { schema: { hide: true } }, (_request, reply) => page(reply));
-    app.get('/*', { schema: { hide: true } }, (request, reply) => (NOT_A_PAGE.test(request.url.split('?')[0]!) ? reply.callNotFound() : page(reply)));
+    // Pages are whatever no route owns (see the not-found handler in error-handler.ts): the API's
+    // router, its length limits and its 404s stay exactly as they are.
+    app.pageFallback = (request, reply) => {
+      if ((request.method !== 'GET' && request.method !== 'HEAD') || NOT_A_PAGE.test(request.url.split('?')[0]!)) return undefined;
+      return reply.status(200).type('text/html; charset=utf-8').header('cache-control', 'no-cache').send(index);
+    };
   },
   { name: 'web', dependencies: ['error-handler'] },
 );

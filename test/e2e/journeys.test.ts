@@ -8,7 +8,8 @@ import { checkPage, ensureChromium, signIn, startDashboard, USERNAMES, type Dash
 const chromium = await ensureChromium();
 if ('skip' in chromium) console.log(`[e2e] 跳过浏览器测试 / browser tests skipped: ${chromium.skip}`);
 
-describe.skipIf('skip' in chromium)('the dashboard in a browser', () => {
+// Playwright's waits (30 s each) stand in for polling: a step answers when the workflow has taken it.
+describe.skipIf('skip' in chromium)('the dashboard in a browser', { timeout: 180_000 }, () => {
   let app: Dashboard;
   beforeAll(async () => {
     app = await startDashboard('e2e-journeys');
@@ -28,7 +29,7 @@ describe.skipIf('skip' in chromium)('the dashboard in a browser', () => {
       await page.waitForURL('**/login');
       await signIn(page, home.username);
       await page.waitForURL(`**${home.path}`);
-      await expect.poll(() => page.getByText(home.sees).count()).toBeGreaterThan(0);
+      await page.getByText(home.sees).first().waitFor();
       await checkPage(page, `home-${home.username}`);
       await page.context().close();
     }
@@ -42,9 +43,9 @@ describe.skipIf('skip' in chromium)('the dashboard in a browser', () => {
     await checkPage(page, 'sign-in');
     await signIn(page, USERNAMES.coordination_office);
     await page.waitForURL(`**/measures/${id}`);
-    await expect.poll(() => page.getByText('销号审核中').count()).toBeGreaterThan(0);
+    await page.getByText('销号审核中').first().waitFor();
     // The office reviews the closure the demo applied for; the department's own buttons are not offered.
-    await expect.poll(() => page.getByRole('button', { name: '销号审核' }).count()).toBe(1);
+    await page.getByRole('button', { name: '销号审核' }).waitFor();
     expect(await page.getByRole('button', { name: '签收' }).count()).toBe(0);
     await checkPage(page, 'measure-office');
     await page.context().close();
@@ -59,7 +60,7 @@ describe.skipIf('skip' in chromium)('the dashboard in a browser', () => {
     await page.goto(`/measures/${id}`);
     await page.getByRole('button', { name: '签收' }).click();
     await page.getByRole('dialog').getByRole('button', { name: '提交' }).click();
-    await expect.poll(() => page.getByText('督办中').count()).toBeGreaterThan(0);
+    await page.getByText('督办中').first().waitFor();
     expect(await page.getByRole('button', { name: '签收' }).count()).toBe(0);
 
     await page.getByRole('button', { name: '反馈进展' }).click();
@@ -68,18 +69,18 @@ describe.skipIf('skip' in chromium)('the dashboard in a browser', () => {
     await first.getByLabel('完成进度（%）').fill('30');
     await checkPage(page, 'report-form');
     await first.getByRole('button', { name: '提交' }).click();
-    await expect.poll(() => page.getByText('进展反馈（1）').count()).toBe(1);
+    await page.getByText('进展反馈（1）').waitFor();
 
     // The second report starts from the first: only what changed is typed.
     await page.getByRole('button', { name: '反馈进展' }).click();
     const second = page.getByRole('dialog');
-    await expect.poll(() => second.getByLabel('进展情况').inputValue()).toBe('已召开专题会议，制定年度工作方案。');
+    await expect.poll(() => second.getByLabel('进展情况').inputValue(), { timeout: 15_000 }).toBe('已召开专题会议，制定年度工作方案。');
     expect(await second.getByLabel('完成进度（%）').inputValue()).toBe('30');
     await second.getByLabel('完成进度（%）').fill('45');
     await second.getByRole('button', { name: '提交' }).click();
-    await expect.poll(() => page.getByText('进展反馈（2）').count()).toBe(1);
+    await page.getByText('进展反馈（2）').waitFor();
     await page.getByRole('tab', { name: '进展反馈（2）' }).click();
-    await expect.poll(() => page.getByRole('tabpanel').getByRole('cell', { name: '45%' }).count()).toBe(1);
+    await page.getByRole('tabpanel').getByRole('cell', { name: '45%' }).waitFor();
     await checkPage(page, 'measure-department');
     await page.context().close();
   });
