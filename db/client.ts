@@ -3,6 +3,7 @@ import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { seedCalendar } from './calendar-seed.js';
+import { seedScoringRules } from './queries/scoring-rules.js';
 import * as schema from './schema/index.js';
 
 export type Database = PostgresJsDatabase<typeof schema>;
@@ -27,7 +28,7 @@ const migrationsFolder = fileURLToPath(new URL('./migrations', import.meta.url))
 // Any fixed number: processes starting together (API and worker) migrate one at a time.
 const MIGRATION_LOCK = 7_300_001;
 
-/** Applies migrations and seeds reference data the code relies on (the holiday calendar). */
+/** Applies migrations and seeds reference data the code relies on (the holiday calendar, the default scoring rules). */
 export async function migrateDatabase(url: string): Promise<void> {
   const sql = postgres(url, { max: 1, onnotice: () => undefined, connect_timeout: 5 });
   try {
@@ -35,6 +36,7 @@ export async function migrateDatabase(url: string): Promise<void> {
     const db = drizzle(sql, { schema, casing: 'snake_case' });
     await migrate(db, { migrationsFolder });
     await seedCalendar(db);
+    await seedScoringRules(db);
     await sql`select pg_advisory_unlock(${MIGRATION_LOCK})`;
   } finally {
     await sql.end({ timeout: 5 });

@@ -54,10 +54,10 @@ export function createDeliveryActivities(db: Database, settings: NotificationSet
   async function render(entry: OutboxRow): Promise<Rendered> {
     if (entry.kind.startsWith('digest.')) return renderDigest((entry.payload as { content: DigestContent }).content, settings);
     const names = Object.fromEntries((await db.select({ id: departments.id, name: departments.name }).from(departments)).map((d) => [d.id, d.name]));
-    const place = entry.measureId ? await measurePlace(db, entry.measureId) : { leadDepartmentId: null };
+    const place = entry.measureId ? await measurePlace(db, entry.measureId) : { leadDepartmentId: null, policyTitle: null };
     return renderNotification(
       { kind: entry.kind, measureId: entry.measureId, recipientDepartmentId: entry.recipientDepartmentId, recipientRole: entry.recipientRole, payload: entry.payload as Record<string, unknown> },
-      { publicUrl: settings.publicUrl, departmentNames: names, leadDepartmentId: place.leadDepartmentId },
+      { publicUrl: settings.publicUrl, departmentNames: names, leadDepartmentId: place.leadDepartmentId, policyTitle: place.policyTitle },
     );
   }
 

@@ -1,32 +1,21 @@
 // What a digest holds, gathered from the read model: what was escalated since the last digest,
 // red measures by department, deadlines in the coming two weeks, closures, and the department
 // scorecard. A leader's digest covers the departments and areas they oversee (分管); the
-// coordination office's daily summary covers every measure.
+// coordination office's daily summary covers every measure. The scorecard is the scorecards
+// query's, for the month, with the rows that leader (or the office) sees there.
 import { and, eq, gt, inArray, lte, or, sql } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
-import { auditEvents, departments, leaderAreas, leaderDepartments, listEntries, measures, notificationOutbox, progressReports } from '../../db/schema/index.js';
+import { currentMonth, overseenDepartmentIds, type Period, type ScorecardRow, scorecards } from '../../db/queries/scorecards.js';
+import { auditEvents, departments, leaderAreas, leaderDepartments, listEntries, measures, notificationOutbox, policies } from '../../db/schema/index.js';
 
 export interface DigestMeasure {
   measureId: string;
+  /** The policy the measure belongs to: messages say 《policy》第N项. */
+  policyTitle: string;
   measureSeq: number;
   title: string;
   departmentId: string;
   departmentName: string;
-}
-
-export interface ScorecardRow {
-  departmentId: string;
-  departmentName: string;
-  open: number;
-  red: number;
-  yellow: number;
-  closed: number;
-  /** 签收: how many, and how many on time. */
-  acknowledged: number;
-  acknowledgedOnTime: number;
-  /** 进展反馈: how many, and how many on time. */
-  reports: number;
-  reportsOnTime: number;
 }
 
 export interface DigestContent {
@@ -41,6 +30,9 @@ export interface DigestContent {
   closures: Array<DigestMeasure & { closedAt: string }>;
   /** The office's summary only: closures awaiting its review. */
   pendingReview?: Array<DigestMeasure & { reviewDueAt: string | null }> | undefined;
+  /** The 成绩单: this month's scorecards, the rows GET /api/scorecards shows the same person (same function, same numbers). */
+  scorecardPeriod: Period;
+  scorecardRulesVersion: number;
   scorecard: ScorecardRow[];
 }
 
@@ -69,8 +61,11 @@ export async function gatherDigest(
   const name = (id: string) => names.get(id) ?? id;
 
   let filter;
+  let scorecardDepartments: string[] | undefined;
   if (opts.scope.kind === 'leader') {
-    const { departmentIds, areaIds } = await leaderScope(db, opts.scope.leaderId);
+    const oversees = await leaderScope(db, opts.scope.leaderId);
+    const { departmentIds, areaIds } = oversees;
+    scorecardDepartments = await overseenDepartmentIds(db, oversees);
     const parts = [
       ...(departmentIds.length ? [inArray(listEntries.leadDepartmentId, departmentIds)] : []),
       ...(areaIds.length ? [inArray(measures.areaId, areaIds)] : []),
@@ -80,6 +75,7 @@ export async function gatherDigest(
   const entries = await db
     .select({
       measureId: listEntries.measureId,
+      policyTitle: policies.title,
       measureSeq: measures.seq,
       title: measures.title,
       status: listEntries.status,
@@ -92,12 +88,14 @@ export async function gatherDigest(
     })
     .from(listEntries)
     .innerJoin(measures, eq(measures.id, listEntries.measureId))
+    .innerJoin(policies, eq(policies.id, measures.policyId))
     .where(filter)
     .orderBy(listEntries.leadDepartmentId, measures.seq);
   const ids = entries.map((e) => e.measureId);
   const byId = new Map(entries.map((e) => [e.measureId, e]));
   const base = (e: (typeof entries)[number]): DigestMeasure => ({
     measureId: e.measureId,
+    policyTitle: e.policyTitle,
     measureSeq: e.measureSeq,
     title: e.title,
     departmentId: e.departmentId,
@@ -171,49 +169,7 @@ export async function gatherDigest(
     .filter((e) => e.status === 'closed' && e.closedAt && e.closedAt > since && e.closedAt <= until)
     .map((e) => ({ ...base(e), closedAt: e.closedAt!.toISOString() }));
 
-  // The scorecard: every department leading a measure in scope, and any that acknowledged or reported on one.
-  const card = new Map<string, ScorecardRow>();
-  const row = (departmentId: string) => {
-    let r = card.get(departmentId);
-    if (!r) {
-      r = { departmentId, departmentName: name(departmentId), open: 0, red: 0, yellow: 0, closed: 0, acknowledged: 0, acknowledgedOnTime: 0, reports: 0, reportsOnTime: 0 };
-      card.set(departmentId, r);
-    }
-    return r;
-  };
-  for (const e of entries) {
-    const r = row(e.departmentId);
-    if (OPEN.has(e.status)) {
-      r.open++;
-      if (e.rag === 'red') r.red++;
-      if (e.rag === 'yellow') r.yellow++;
-    }
-    if (e.status === 'closed') r.closed++;
-  }
-  if (ids.length) {
-    const acks = await db
-      .select({ departmentId: sql<string>`${auditEvents.detail}->>'departmentId'`, late: sql<boolean>`coalesce((${auditEvents.detail}->>'late')::boolean, false)`, n: sql<number>`count(*)::int` })
-      .from(auditEvents)
-      .where(and(eq(auditEvents.action, 'acknowledge'), inArray(auditEvents.measureId, ids)))
-      .groupBy(sql`1`, sql`2`);
-    for (const a of acks) {
-      if (!a.departmentId) continue;
-      const r = row(a.departmentId);
-      r.acknowledged += a.n;
-      if (!a.late) r.acknowledgedOnTime += a.n;
-    }
-    const reports = await db
-      .select({ departmentId: progressReports.departmentId, late: progressReports.late, n: sql<number>`count(*)::int` })
-      .from(progressReports)
-      .where(inArray(progressReports.measureId, ids))
-      .groupBy(progressReports.departmentId, progressReports.late);
-    for (const p of reports) {
-      const r = row(p.departmentId);
-      r.reports += p.n;
-      if (!p.late) r.reportsOnTime += p.n;
-    }
-  }
-  const scorecard = [...card.values()].sort((a, b) => b.red - a.red || b.open - a.open || a.departmentName.localeCompare(b.departmentName, 'zh-CN'));
+  const card = await scorecards(db, currentMonth(until), scorecardDepartments, until);
 
   return {
     audience: opts.scope.kind === 'leader' ? 'leader' : 'office',
@@ -227,6 +183,8 @@ export async function gatherDigest(
     ...(opts.scope.kind === 'all'
       ? { pendingReview: open.filter((e) => e.status === 'closure_review').map((e) => ({ ...base(e), reviewDueAt: e.reviewDueAt?.toISOString() ?? null })) }
       : {}),
-    scorecard,
+    scorecardPeriod: card.period,
+    scorecardRulesVersion: card.rules.version,
+    scorecard: card.rows,
   };
 }

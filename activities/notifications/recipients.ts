@@ -5,7 +5,7 @@
 // channels of everyone reached are added; a channel set twice is sent once.
 import { and, eq, exists, inArray, or } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
-import { departments, leaderAreas, leaderDepartments, listEntries, measures, notificationChannels, people } from '../../db/schema/index.js';
+import { departments, leaderAreas, leaderDepartments, listEntries, measures, notificationChannels, people, policies } from '../../db/schema/index.js';
 
 export interface OutboxAddress {
   measureId: string | null;
@@ -24,14 +24,15 @@ export interface Recipients {
   channels: ChannelTarget[];
 }
 
-/** The measure's lead department (as the read model last saw it) and area. */
-export async function measurePlace(db: Database, measureId: string): Promise<{ leadDepartmentId: string | null; areaId: string | null }> {
+/** The measure's lead department (as the read model last saw it), area and policy. */
+export async function measurePlace(db: Database, measureId: string): Promise<{ leadDepartmentId: string | null; areaId: string | null; policyTitle: string | null }> {
   const [row] = await db
-    .select({ leadDepartmentId: listEntries.leadDepartmentId, areaId: measures.areaId })
+    .select({ leadDepartmentId: listEntries.leadDepartmentId, areaId: measures.areaId, policyTitle: policies.title })
     .from(measures)
+    .innerJoin(policies, eq(policies.id, measures.policyId))
     .leftJoin(listEntries, eq(listEntries.measureId, measures.id))
     .where(eq(measures.id, measureId));
-  return { leadDepartmentId: row?.leadDepartmentId ?? null, areaId: row?.areaId ?? null };
+  return { leadDepartmentId: row?.leadDepartmentId ?? null, areaId: row?.areaId ?? null, policyTitle: row?.policyTitle ?? null };
 }
 
 export async function resolveRecipients(db: Database, to: OutboxAddress): Promise<Recipients> {

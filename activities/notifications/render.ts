@@ -1,7 +1,9 @@
 // Messages in Chinese, as pure functions: an outbox entry (or a digest's content) in, a subject,
-// plain text, HTML (email) and markdown (group robots) out. Each names the measure (序号 and
-// title), the department answerable, the due time in Asia/Shanghai and what is asked, and links to
-// the measure in the dashboard.
+// plain text, HTML (email) and markdown (group robots) out. Each names the measure (《policy》, 序号
+// and title), the department answerable, the due time in Asia/Shanghai (written by common/dates.ts,
+// as everywhere else) and what is asked, and links to the measure in the dashboard.
+import { formatDate, formatDateTime, formatDay } from '../../common/dates.js';
+import { formatRate } from '../../common/scoring.js';
 import type { DigestContent } from './digest-content.js';
 
 export interface Notice {
@@ -18,6 +20,8 @@ export interface RenderContext {
   departmentNames: Record<string, string>;
   /** The measure's lead department, when the payload names none. */
   leadDepartmentId?: string | null | undefined;
+  /** The measure's policy, looked up when the message is rendered (the workflow's payload has only 序号 and title). */
+  policyTitle?: string | null | undefined;
 }
 
 export interface Rendered {
@@ -28,34 +32,11 @@ export interface Rendered {
   link: string;
 }
 
-const zh = new Intl.DateTimeFormat('zh-CN', {
-  timeZone: 'Asia/Shanghai',
-  year: 'numeric',
-  month: 'numeric',
-  day: 'numeric',
-  hour: '2-digit',
-  minute: '2-digit',
-  hourCycle: 'h23',
-});
+/** A policy's title in 书名号: 《若干措施》 (a title already written so is kept). */
+export const bookTitle = (title: string) => (/^《.*》$/.test(title) ? title : `《${title}》`);
 
-/**
- * `2026年3月5日 17:00`, in Asia/Shanghai whatever the machine's zone. Due times and deadlines fall at
- * the end of a day (the next day's 00:00): they read as that day's `24:00`, the way offices write
- * them, so a deadline of 2026年12月31日 is never shown as 2027年1月1日.
- */
-export function formatShanghai(at: string | Date | null | undefined): string {
-  if (at === null || at === undefined) return '';
-  const d = typeof at === 'string' ? new Date(at) : at;
-  if (Number.isNaN(d.getTime())) return '';
-  const endOfDay = (d.getTime() + 8 * 3_600_000) % 86_400_000 === 0;
-  const p = Object.fromEntries(zh.formatToParts(endOfDay ? new Date(d.getTime() - 1) : d).map((x) => [x.type, x.value]));
-  return `${p.year}年${Number(p.month)}月${Number(p.day)}日 ${endOfDay ? '24:00' : `${p.hour}:${p.minute}`}`;
-}
-
-/** `2026年3月5日`. */
-export function formatShanghaiDate(at: string | Date | null | undefined): string {
-  return formatShanghai(at).split(' ')[0] ?? '';
-}
+/** 《若干措施》第3项, or 第3项 when the policy is not known. */
+export const measureNumber = (policyTitle: string | null | undefined, seq: unknown) => `${policyTitle ? bookTitle(policyTitle) : ''}第${String(seq ?? '')}项`;
 
 export const measureLink = (publicUrl: string, measureId: string) => `${publicUrl}/measures/${measureId}`;
 
@@ -103,9 +84,9 @@ function partsOf(n: Notice, audience: Audience, dept: string, due: string, name:
     case 'closure.returned':
       return { label: '销号退回', matter: `销号申请被退回${because}`, ask: '请按退回意见整改后重新申请销号' };
     case 'extension.requested':
-      return { label: '延期申请', matter: `${dept}申请将完成时限延至${String(p.newDeadline ?? '')}${because}`, ask: '请审批' };
+      return { label: '延期申请', matter: `${dept}申请将完成时限延至${formatDay(str(p.newDeadline))}${because}`, ask: '请审批' };
     case 'extension.approved':
-      return { label: '延期批准', matter: `延期申请已批准，新的完成时限为${due || String(p.newDeadline ?? '')}`, ask: '请按新的时限推进' };
+      return { label: '延期批准', matter: `延期申请已批准，新的完成时限为${due || formatDay(str(p.newDeadline))}`, ask: '请按新的时限推进' };
     case 'extension.rejected':
       return { label: '延期未批准', matter: `延期申请未获批准${because}`, ask: '请按原时限推进' };
     case 'measure.reassigned':
@@ -141,11 +122,12 @@ export function renderNotification(n: Notice, ctx: RenderContext): Rendered {
   const audience: Audience = n.recipientDepartmentId ? 'department' : n.recipientRole === 'leader' ? 'leader' : n.recipientRole === 'coordination_office' ? 'office' : 'person';
   const deptId = str(p.departmentId) ?? ctx.leadDepartmentId ?? n.recipientDepartmentId ?? '';
   const dept = name(deptId);
-  const due = formatShanghai(str(p.dueAt));
+  const due = formatDateTime(str(p.dueAt));
   const { label, matter, ask } = partsOf(n, audience, dept, due, name);
-  const measure = `第${String(p.measureSeq ?? '')}项“${String(p.title ?? '')}”`;
+  const number = measureNumber(ctx.policyTitle, p.measureSeq);
+  const measure = `${number}“${String(p.title ?? '')}”`;
   const link = n.measureId ? measureLink(ctx.publicUrl, n.measureId) : ctx.publicUrl;
-  const subject = `【${label}】第${String(p.measureSeq ?? '')}项 ${String(p.title ?? '')}`;
+  const subject = `【${label}】${number} ${String(p.title ?? '')}`;
   const lines: Array<[string, string]> = [
     ['措施', measure],
     ['责任单位', dept],
@@ -176,9 +158,10 @@ const ROBOT_LINES = 8;
 /** A leader's periodic digest, or the coordination office's daily summary. */
 export function renderDigest(c: DigestContent, ctx: Pick<RenderContext, 'publicUrl'>): Rendered {
   const leader = c.audience === 'leader';
-  const period = `${formatShanghai(c.since)} 至 ${formatShanghai(c.until)}`;
-  const subject = leader ? `【督办摘要】${c.personName ?? ''} ${formatShanghaiDate(c.until)}` : `【每日督办汇总】${formatShanghaiDate(c.until)}`;
-  const m = (x: { measureSeq: number; title: string }) => `第${x.measureSeq}项“${x.title}”`;
+  const period = `${formatDateTime(c.since)} 至 ${formatDateTime(c.until)}`;
+  const subject = leader ? `【督办摘要】${c.personName ?? ''} ${formatDate(c.until)}` : `【每日督办汇总】${formatDate(c.until)}`;
+  // Digests written before policies were named in them have no policyTitle: 第N项 alone.
+  const m = (x: { measureSeq: number; title: string; policyTitle?: string | undefined }) => `${measureNumber(x.policyTitle, x.measureSeq)}“${x.title}”`;
   const link = (measureId: string) => measureLink(ctx.publicUrl, measureId);
 
   type Row = { text: string; link?: string };
@@ -186,37 +169,37 @@ export function renderDigest(c: DigestContent, ctx: Pick<RenderContext, 'publicU
     {
       title: leader ? '报请关注的督办事项' : '新增提醒催办督办',
       empty: '本期无',
-      rows: c.escalations.map((e) => ({ text: `【${e.levelName}】${m(e)}，${e.departmentName}：${e.message}（${formatShanghai(e.at)}）`, link: link(e.measureId) })),
+      rows: c.escalations.map((e) => ({ text: `【${e.levelName}】${m(e)}，${e.departmentName}：${e.message}（${formatDateTime(e.at)}）`, link: link(e.measureId) })),
     },
     {
       title: '逾期（红灯）措施',
       empty: '无',
-      rows: c.red.flatMap((d) => d.measures.map((x) => ({ text: `${d.departmentName}：${m(x)}${x.deadlineAt ? `，时限${formatShanghai(x.deadlineAt)}` : ''}${x.escalationName ? `，${x.escalationName}` : ''}`, link: link(x.measureId) }))),
+      rows: c.red.flatMap((d) => d.measures.map((x) => ({ text: `${d.departmentName}：${m(x)}${x.deadlineAt ? `，时限${formatDateTime(x.deadlineAt)}` : ''}${x.escalationName ? `，${x.escalationName}` : ''}`, link: link(x.measureId) }))),
     },
     {
       title: '两周内到期',
       empty: '无',
-      rows: c.dueSoon.map((x) => ({ text: `${m(x)}，${x.departmentName}，时限${formatShanghai(x.deadlineAt)}`, link: link(x.measureId) })),
+      rows: c.dueSoon.map((x) => ({ text: `${m(x)}，${x.departmentName}，时限${formatDateTime(x.deadlineAt)}`, link: link(x.measureId) })),
     },
     ...(c.pendingReview
-      ? [{ title: '待销号审核', empty: '无', rows: c.pendingReview.map((x) => ({ text: `${m(x)}，${x.departmentName}${x.reviewDueAt ? `，审核时限${formatShanghai(x.reviewDueAt)}` : ''}`, link: link(x.measureId) })) }]
+      ? [{ title: '待销号审核', empty: '无', rows: c.pendingReview.map((x) => ({ text: `${m(x)}，${x.departmentName}${x.reviewDueAt ? `，审核时限${formatDateTime(x.reviewDueAt)}` : ''}`, link: link(x.measureId) })) }]
       : []),
     {
       title: '本期销号',
       empty: '无',
-      rows: c.closures.map((x) => ({ text: `${m(x)}，${x.departmentName}，${formatShanghai(x.closedAt)}销号`, link: link(x.measureId) })),
+      rows: c.closures.map((x) => ({ text: `${m(x)}，${x.departmentName}，${formatDateTime(x.closedAt)}销号`, link: link(x.measureId) })),
     },
   ];
-  const score = c.scorecard.map(
-    (s) => `${s.departmentName}：在办${s.open}项，红灯${s.red}项，黄灯${s.yellow}项，已销号${s.closed}项，按时签收率${pct(s.acknowledgedOnTime, s.acknowledged)}，按时反馈率${pct(s.reportsOnTime, s.reports)}`,
-  );
+  const card = scorecardTable(c);
+  const score = card.rows.map((r) => `${r[1]}：${card.header.map((h, i) => (i < 2 ? '' : `${h}${r[i]}`)).filter(Boolean).join('，')}${r[0] === '—' ? '，未排名' : `，第${r[0]}名`}`);
+  const scoreTitle = `部门成绩单（${card.period}）`;
   const heading = leader ? `${c.personName ?? ''}同志：以下是${period}分管领域“三张清单”督办情况。` : `以下是${period}全部措施的督办情况。`;
 
   const text = [
     heading,
     ...sections.flatMap((s) => ['', `${s.title}（${s.rows.length}）`, ...(s.rows.length ? s.rows.map((r) => `- ${r.text}${r.link ? ` ${r.link}` : ''}`) : [s.empty])]),
     '',
-    '部门成绩单',
+    scoreTitle,
     ...(score.length ? score.map((l) => `- ${l}`) : ['无']),
     '',
     `查看全部：${ctx.publicUrl}/`,
@@ -232,13 +215,10 @@ export function renderDigest(c: DigestContent, ctx: Pick<RenderContext, 'publicU
             (s.rows.length ? `<ul>${s.rows.map((r) => `<li>${r.link ? `<a href="${escapeHtml(r.link)}">${escapeHtml(r.text)}</a>` : escapeHtml(r.text)}</li>`).join('')}</ul>` : `<p>${escapeHtml(s.empty)}</p>`),
         )
         .join('') +
-      `<h4>部门成绩单</h4>` +
-      (c.scorecard.length
-        ? `<table style="border-collapse:collapse" border="1" cellpadding="4"><tr><th>部门</th><th>在办</th><th>红灯</th><th>黄灯</th><th>已销号</th><th>按时签收率</th><th>按时反馈率</th></tr>${c.scorecard
-            .map(
-              (s) =>
-                `<tr><td>${escapeHtml(s.departmentName)}</td><td>${s.open}</td><td>${s.red}</td><td>${s.yellow}</td><td>${s.closed}</td><td>${pct(s.acknowledgedOnTime, s.acknowledged)}</td><td>${pct(s.reportsOnTime, s.reports)}</td></tr>`,
-            )
+      `<h4>${escapeHtml(scoreTitle)}</h4>` +
+      (card.rows.length
+        ? `<table style="border-collapse:collapse" border="1" cellpadding="4"><tr>${card.header.map((h) => `<th>${escapeHtml(h)}</th>`).join('')}</tr>${card.rows
+            .map((r) => `<tr>${r.map((v) => `<td>${escapeHtml(v)}</td>`).join('')}</tr>`)
             .join('')}</table>`
         : '<p>无</p>') +
       `<p><a href="${escapeHtml(ctx.publicUrl)}/">查看全部</a></p>`,
@@ -255,12 +235,32 @@ export function renderDigest(c: DigestContent, ctx: Pick<RenderContext, 'publicU
       ...(s.rows.length > ROBOT_LINES ? [`- 等${s.rows.length}项`] : []),
     ]),
     '',
-    '**部门成绩单**',
+    `**${scoreTitle}**`,
     ...(score.length ? score.slice(0, ROBOT_LINES).map((l) => `- ${l}`) : ['无']),
+    ...(score.length > ROBOT_LINES ? [`- 等${score.length}个部门`] : []),
     '',
     `[查看全部](${ctx.publicUrl}/)`,
   ].join('\n');
   return { subject, text, html, markdown, link: `${ctx.publicUrl}/` };
 }
 
-const pct = (part: number, whole: number) => (whole === 0 ? '—' : `${Math.round((part / whole) * 100)}%`);
+/**
+ * The digest's 成绩单 as a table of text: the scorecard rows (the same numbers GET /api/scorecards
+ * and the export give), rank first. A digest stored before scores existed shows dashes.
+ */
+function scorecardTable(c: DigestContent): { period: string; header: string[]; rows: string[][] } {
+  const header = ['名次', '部门', '综合得分', '签收及时率', '反馈及时率', '按期销号率', '督办扣分', '当前逾期', '报送表单/项'];
+  const rows = (c.scorecard ?? []).map((r) => [
+    r.rank == null ? '—' : String(r.rank),
+    r.departmentName,
+    r.score == null ? '—' : r.score.toFixed(1),
+    formatRate(r.acknowledgeOnTimeRate),
+    formatRate(r.reportOnTimeRate),
+    formatRate(r.closureOnTimeRate),
+    String(r.deduction ?? '—'),
+    String(r.overdue ?? '—'),
+    r.formsFiled == null ? '—' : `${r.formsFiled}/${r.fieldsFilled}`,
+  ]);
+  const period = c.scorecardPeriod ? `${c.scorecardPeriod.label}，截至${formatDate(c.until)}，考核规则第${c.scorecardRulesVersion}版` : formatDate(c.until);
+  return { period, header, rows };
+}

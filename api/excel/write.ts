@@ -18,21 +18,6 @@ const border: Partial<ExcelJS.Borders> = { top: thin, left: thin, bottom: thin, 
 const BODY_FONT = { name: '宋体', size: 11 };
 export const RAG_FILL: Record<string, string> = { red: 'FFF4B6B6', yellow: 'FFFFE699', green: 'FFC6E0B4' };
 
-/** 2026年11月23日, in Shanghai. */
-export function chineseDate(d: Date = new Date()): string {
-  const [y, m, day] = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit' }).format(d).split('-');
-  return `${Number(y)}年${Number(m)}月${Number(day)}日`;
-}
-
-/** 2026-11-23 14:05 in Shanghai, or '' for none. */
-export function shanghaiTime(iso: string | Date | null | undefined, withTime = false): string {
-  if (!iso) return '';
-  const d = new Date(iso);
-  const parts = new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai', year: 'numeric', month: '2-digit', day: '2-digit', hour: '2-digit', minute: '2-digit', hour12: false }).formatToParts(d);
-  const get = (t: string) => parts.find((p) => p.type === t)?.value ?? '';
-  return `${get('year')}-${get('month')}-${get('day')}${withTime ? ` ${get('hour')}:${get('minute')}` : ''}`;
-}
-
 /**
  * A sheet with a title row, a subtitle row (date, scope) and a header row; returns it for rows to
  * be added, and the header's row number.
@@ -116,6 +101,18 @@ export function addRow(ws: ExcelJS.Worksheet, columns: Column[], values: Array<s
     cell.alignment = { horizontal: c.align ?? 'left', vertical: 'middle', wrapText: true };
   });
   row.height = rowHeight(columns, values);
+  return row;
+}
+
+/** A footnote beneath the table: one merged, wrapped row in small italics, tall enough to print whole. */
+export function addNote(ws: ExcelJS.Worksheet, columns: Column[], text: string): ExcelJS.Row {
+  const row = ws.addRow([text]);
+  ws.mergeCells(row.number, 1, row.number, columns.length);
+  const cell = row.getCell(1);
+  cell.alignment = { wrapText: true, vertical: 'top' };
+  cell.font = { name: '宋体', size: 9, italic: true };
+  const width = columns.reduce((sum, c) => sum + c.width, 0);
+  row.height = rowHeight([{ header: '', width }], [text], 12);
   return row;
 }
 

@@ -4,6 +4,7 @@
 // may not see answers 404, as if it did not exist.
 import { and, eq, inArray, ne, or, sql, type SQL } from 'drizzle-orm';
 import type { Database } from '../../db/client.js';
+import { overseenDepartmentIds } from '../../db/queries/scorecards.js';
 import { measures } from '../../db/schema/index.js';
 import { notFound } from '../errors.js';
 import type { Principal } from './auth.js';
@@ -29,11 +30,15 @@ export function visibleMeasures(p: Principal): SQL | undefined {
   return and(dispatched, or(byArea, byDepartment));
 }
 
-/** Departments whose scorecards the person may see; undefined: all. */
-export function visibleDepartmentIds(p: Principal): string[] | undefined {
+/**
+ * Departments whose scorecards the person may see (undefined: all): a department its own, a leader
+ * those they oversee by department or by area (see overseenDepartmentIds). Only the rows shown
+ * depend on it; ranks are computed over every department.
+ */
+export async function visibleDepartmentIds(db: Database, p: Principal): Promise<string[] | undefined> {
   if (isOffice(p)) return undefined;
   if (p.role === 'department') return p.departmentId ? [p.departmentId] : [];
-  return p.leaderDepartmentIds;
+  return overseenDepartmentIds(db, { departmentIds: p.leaderDepartmentIds, areaIds: p.leaderAreaIds });
 }
 
 /** The measure, if the person may see it; 404 otherwise. */

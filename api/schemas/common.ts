@@ -184,6 +184,15 @@ export const FIELD_LABELS: Record<string, string> = {
   deadlineLadder: '逾期督办阶梯',
   reviewDue: '销号审核时限',
   reviewLadder: '审核督办阶梯',
+  effectiveFrom: '起施行日期',
+  weights: '权重',
+  deductions: '督办扣分',
+  acknowledge: '签收及时率',
+  report: '反馈及时率',
+  closure: '按期销号率',
+  remind: '提醒',
+  urge: '催办',
+  supervise: '督办',
 };
 
 export function fieldLabel(path: ReadonlyArray<PropertyKey>): string {

@@ -9,3 +9,4 @@ export * from './outbox.js';
 export * from './calendar.js';
 export * from './session.js';
 export * from './notification.js';
+export * from './scoring.js';

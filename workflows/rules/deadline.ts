@@ -1,5 +1,6 @@
 // Parses a 完成时限 cell as offices write it ("2025年6月底前", "每年12月底前", "长期坚持") into a
 // deadline spec. Pure, for the workflow bundle.
+import { formatDay } from '../../common/dates.js';
 import { endOfShanghaiDay, shanghaiDate } from './calendar.js';
 
 export type DeadlineSpec =
@@ -90,10 +91,8 @@ export function deadlineEndMs(spec: DeadlineSpec, nowMs: number): number | undef
 
 export function describeDeadline(spec: DeadlineSpec): string {
   switch (spec.kind) {
-    case 'date': {
-      const [y, mo, d] = spec.date.split('-').map(Number);
-      return `${y}年${mo}月${d}日`;
-    }
+    case 'date':
+      return formatDay(spec.date);
     case 'yearly':
       // Day 29 of February stands for "the end of February" (each year's last day of it).
       return spec.month === 2 && spec.day === 29 ? '每年2月底' : `每年${spec.month}月${spec.day}日`;

@@ -5,10 +5,11 @@
 import { and, desc, eq, inArray, or, type SQL } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
+import { measureNumber } from '../../../activities/notifications/render.js';
 import { resolveSettings } from '../../../activities/notifications/settings.js';
 import { retryOutboxEntry } from '../../../activities/notifications/start.js';
 import { audit } from '../../../db/queries/audit.js';
-import { departments, notificationChannels, notificationDeliveries, notificationOutbox, people } from '../../../db/schema/index.js';
+import { departments, measures, notificationChannels, notificationDeliveries, notificationOutbox, people, policies } from '../../../db/schema/index.js';
 import { conflict, forbidden, invalid, notFound } from '../../errors.js';
 import { isOffice } from '../../plugins/access.js';
 import { type Principal, principalOf } from '../../plugins/auth.js';
@@ -140,6 +141,12 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const deliveries = entries.length
         ? await db.select().from(notificationDeliveries).where(inArray(notificationDeliveries.outboxId, entries.map((e) => e.id))).orderBy(notificationDeliveries.id)
         : [];
+      const measureIds = [...new Set(entries.map((e) => e.measureId).filter((x): x is string => x !== null))];
+      const policyOf = new Map(
+        measureIds.length
+          ? (await db.select({ id: measures.id, title: policies.title }).from(measures).innerJoin(policies, eq(policies.id, measures.policyId)).where(inArray(measures.id, measureIds))).map((r) => [r.id, r.title])
+          : [],
+      );
       return entries.map((e) => {
         const payload = e.payload as { title?: unknown; measureSeq?: unknown };
         return {
@@ -149,7 +156,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           recipientDepartmentId: e.recipientDepartmentId,
           recipientPersonId: e.recipientPersonId,
           recipientRole: e.recipientRole,
-          title: payload.measureSeq !== undefined ? `第${String(payload.measureSeq)}项 ${String(payload.title ?? '')}` : String(payload.title ?? e.kind),
+          title: payload.measureSeq !== undefined ? `${measureNumber(e.measureId ? policyOf.get(e.measureId) : null, payload.measureSeq)} ${String(payload.title ?? '')}` : String(payload.title ?? e.kind),
           attempts: e.attempts,
           lastError: e.lastError,
           createdAt: e.createdAt.toISOString(),

@@ -1,12 +1,17 @@
-// 监督考核: department scorecards for a period. A department sees its own row, a leader the
-// departments they oversee, the coordination office every department.
+// 监督考核: department scorecards for a period, and the rules they are scored under. Every
+// department is ranked against all the others; a department sees its own row, a leader the
+// departments they oversee (by department or by area), the coordination office every department.
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
-import { currentMonth, parsePeriod, scorecards, type Period } from '../../../db/queries/scorecards.js';
-import { badRequest } from '../../errors.js';
-import { visibleDepartmentIds } from '../../plugins/access.js';
+import { z } from 'zod';
+import { describeScoring } from '../../../common/scoring.js';
+import { audit } from '../../../db/queries/audit.js';
+import { currentMonth, dayRange, parsePeriod, scorecards, type Period } from '../../../db/queries/scorecards.js';
+import { addScoringRules, listScoringRules, type ScoringRulesVersion } from '../../../db/queries/scoring-rules.js';
+import { badRequest, conflict } from '../../errors.js';
+import { OFFICE_ROLES, visibleDepartmentIds } from '../../plugins/access.js';
 import { principalOf } from '../../plugins/auth.js';
 import { errors } from '../../schemas/common.js';
-import { scorecardPage, scorecardQuery } from '../../schemas/scorecards.js';
+import { newScoringRules, scorecardPage, scorecardQuery, scoringRulesVersion } from '../../schemas/scorecards.js';
 
 export function periodOf(q: { period?: string | undefined; from?: string | undefined; to?: string | undefined }): Period {
   if (q.period) {
@@ -14,18 +19,66 @@ export function periodOf(q: { period?: string | undefined; from?: string | undef
     if (!p) throw badRequest(`统计周期无效：${q.period} / invalid period`, 'period');
     return p;
   }
-  if (q.from && q.to) return { from: q.from, to: q.to, label: `${q.from} 至 ${q.to}` };
+  if (q.from && q.to) return dayRange(q.from, q.to);
   return currentMonth();
 }
 
+/** A rules version as the API shows it, with its formula in words. */
+export const rulesView = (v: ScoringRulesVersion) => ({
+  version: v.version,
+  effectiveFrom: v.effectiveFrom,
+  weights: v.rules.weights,
+  deductions: v.rules.deductions,
+  note: v.note,
+  createdBy: v.createdBy,
+  createdAt: v.createdAt,
+  formula: describeScoring(v.rules),
+});
+
 const routes: FastifyPluginAsyncZod = async (app) => {
   const db = app.deps.database.db;
+  const tags = ['scorecards'];
+
   app.get(
     '/',
-    { schema: { tags: ['scorecards'], summary: '部门考核：签收及时率、反馈及时率、逾期、销号率', querystring: scorecardQuery, response: { 200: scorecardPage, ...errors(400, 401) } } },
+    {
+      schema: {
+        tags,
+        summary: '部门考核：签收及时率、反馈及时率、按期销号率、督办扣分、报送负担、综合得分与排名',
+        querystring: scorecardQuery,
+        response: { 200: scorecardPage, ...errors(400, 401) },
+      },
+    },
     async (request) => {
-      const period = periodOf(request.query);
-      return { period, rows: await scorecards(db, period, visibleDepartmentIds(principalOf(request))) };
+      const card = await scorecards(db, periodOf(request.query), await visibleDepartmentIds(db, principalOf(request)));
+      return { period: card.period, rules: rulesView(card.rules), rows: card.rows };
+    },
+  );
+
+  app.get(
+    '/rules',
+    { schema: { tags, summary: '考核规则的各个版本（权重与扣分）', response: { 200: z.array(scoringRulesVersion), ...errors(401) } } },
+    async () => (await listScoringRules(db)).map(rulesView),
+  );
+
+  app.post(
+    '/rules',
+    {
+      config: { roles: [...OFFICE_ROLES] },
+      schema: {
+        tags,
+        summary: '新增考核规则版本（自某日起施行，已有版本不变）',
+        body: newScoringRules,
+        response: { 201: scoringRulesVersion, ...errors(401, 403, 409, 422) },
+      },
+    },
+    async (request, reply) => {
+      const p = principalOf(request);
+      const { effectiveFrom, weights, deductions, note } = request.body;
+      const added = await addScoringRules(db, { effectiveFrom, rules: { weights, deductions }, note: note || null, createdBy: p.id });
+      if (!added) throw conflict('RULES_VERSION_EXISTS', `${effectiveFrom}起施行的考核规则已存在 / a version already starts on that day`, 'effectiveFrom');
+      await audit(db, { actor: p, action: 'scoring_rules_added', detail: { version: added.version, effectiveFrom, weights, deductions, note: added.note } });
+      return reply.status(201).send(rulesView(added));
     },
   );
 };
