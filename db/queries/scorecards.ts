@@ -201,12 +201,11 @@ async function countAll(db: Database, period: Period, now: Date, rules: ScoringR
              count(*) filter (where le.status <> 'cancelled')::int as total,
              count(*) filter (where ${inPeriod(sql`le.closed_at`)} and not coalesce(applied.at > le.deadline_at, false))::int as closed_on_time,
              count(*) filter (where ${inPeriod(sql`le.closed_at`)} and applied.at > le.deadline_at)::int as closed_late,
-             count(*) filter (where le.status <> 'cancelled' and m.dispatched_at < ${end} and le.deadline_at < ${end}
-                                and (le.closed_at is null or le.closed_at >= ${end}))::int as due_open,
+             count(*) filter (where le.status <> 'cancelled' and le.deadline_at < ${end} and (le.closed_at is null or le.closed_at >= ${end})
+                                and exists (select 1 from audit_events d where d.measure_id = le.measure_id and d.action = 'dispatch' and d.occurred_at < ${end}))::int as due_open,
              count(*) filter (where le.status in ${open} and le.rag = 'red')::int as red,
              count(*) filter (where le.status in ${open} and (le.deadline_at < ${at} or le.acknowledge_due_at < ${at} or le.report_due_at < ${at}))::int as overdue
       from list_entries le
-        join measures m on m.id = le.measure_id
         -- When the department asked for closure (the office's review time is not the department's).
         left join lateral (select coalesce(max(e.occurred_at), le.closed_at) as at from audit_events e
                            where e.measure_id = le.measure_id and e.action = 'apply_closure' and e.occurred_at <= le.closed_at) applied on true

@@ -8,6 +8,7 @@ import { previewDigest } from '../../activities/notifications/digest.js';
 import { ensureSchedules, removeSchedules, scheduleIds } from '../../activities/notifications/schedules.js';
 import { resolveSettings, type NotificationSettings } from '../../activities/notifications/settings.js';
 import { MeasureClient } from '../../api/measure-client.js';
+import { currentMonth, scorecards } from '../../db/queries/scorecards.js';
 import { digestSubscriptions, listEntries, notificationOutbox } from '../../db/schema/index.js';
 import { createTestEnv, type TestEnv } from '../support/env.js';
 import { dept, listEntry, newMeasure, office, sec } from '../support/measures.js';
@@ -106,15 +107,23 @@ describe('leader digests on a schedule', () => {
     expect(c.dueSoon.map((x) => x.measureId)).toEqual([soon.measureId]);
     expect(c.dueSoon[0]!.deadlineAt).toBe((await listEntry(db(), soon.measureId))!.deadlineAt!.toISOString());
     expect(c.closures.map((x) => x.measureId)).toEqual([closed.measureId]);
-    const health = c.scorecard.find((s) => s.departmentId === 'health')!;
-    expect(health).toMatchObject({
-      open: healthRows.filter((r) => ['dispatched', 'supervised', 'closure_review'].includes(r.status)).length,
-      red: 1,
-      closed: 1,
+    // The 成绩单: this month's scorecard of the departments the leader oversees, the scorecards' own numbers.
+    expect(c.scorecard.map((s) => s.departmentId)).toEqual(['health']);
+    expect(c.scorecard[0]).toMatchObject({
       acknowledged: 3,
       acknowledgedOnTime: 3,
+      acknowledgeOnTimeRate: 1,
+      closedOnTime: 1,
+      dueOpen: 1, // the red one
+      closureOnTimeRate: 0.5,
+      escalations: { remind: 1, urge: 1, supervise: 1, flag: 1 },
+      deduction: 8,
+      score: 63.4, // (30×1 + 40×0.5) ÷ 70 × 100 − 8
+      rank: 1,
     });
-    expect(c.scorecard.map((s) => s.departmentId)).toEqual(['health']);
+    const card = await scorecards(db(), currentMonth(new Date(c.until)), ['health'], new Date(c.until));
+    expect(c.scorecardPeriod).toEqual(card.period);
+    expect(c.scorecard).toEqual(card.rows);
     expect(c.pendingReview).toBeUndefined();
 
     // Delivered: inbox, HTML email, robot markdown; each once.
@@ -132,7 +141,7 @@ describe('leader digests on a schedule', () => {
     const post = robots.accepted().filter((p) => p.key === first!.idempotencyKey);
     expect(post).toHaveLength(1);
     expect(post[0]!.body.markdown!.content).toContain('**逾期（红灯）措施（1）**');
-    expect(post[0]!.body.markdown!.content).toContain(`[省卫生健康委：第${red.seq}项“${red.title}”`);
+    expect(post[0]!.body.markdown!.content).toContain(`[省卫生健康委：《关于进一步深化医改的若干措施》第${red.seq}项“${red.title}”`);
 
     // The other leader sees finance's measure only.
     await expect.poll(async () => (await digestsOf(otherLeader)).length, { timeout: 15_000 }).toBeGreaterThanOrEqual(1);
@@ -164,7 +173,8 @@ describe('leader digests on a schedule', () => {
     expect(oc.pendingReview!.map((x) => x.measureId)).toEqual([inReview.measureId]);
     expect(oc.dueSoon.map((x) => x.measureId)).toEqual([theirs.measureId, soon.measureId]);
     expect(oc.escalations.filter((e) => e.measureId === red.measureId).map((e) => e.level)).toEqual([1, 2, 3, 4]);
-    expect(oc.scorecard.map((s) => s.departmentId).sort()).toEqual(['finance', 'health']);
+    // Every line department, ranked; health first (finance's flag is the office's, not a missed deadline).
+    expect(oc.scorecard.map((s) => s.departmentId).sort()).toEqual(['finance', 'health', 'hrss', 'medsec']);
     expect(smtp.accepted().filter((m) => m.xKey === officeDigest!.idempotencyKey).map((m) => m.to)).toEqual(['office@example.gov.cn']);
 
     // A leader who switches the digest off loses the schedule.

@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MockActivityEnvironment } from '@temporalio/testing';
 import { createActivities } from '../../activities/index.js';
 import { messageIdFor } from '../../activities/notifications/channels.js';
-import { formatShanghai } from '../../activities/notifications/render.js';
+import { formatDateTime } from '../../common/dates.js';
 import { ensureSchedules, removeSchedules } from '../../activities/notifications/schedules.js';
 import { resolveSettings, type NotificationSettings } from '../../activities/notifications/settings.js';
 import { retryOutboxEntry } from '../../activities/notifications/start.js';
@@ -24,6 +24,8 @@ let robots: RobotReceiver;
 let measures: MeasureClient;
 let settings: NotificationSettings;
 const PUBLIC_URL = 'https://duban.example.gov.cn';
+// Every message names the policy: newMeasure's is 《关于进一步深化医改的若干措施》.
+const NAMED = '《关于进一步深化医改的若干措施》';
 
 beforeAll(async () => {
   env = await createTestEnv('notify');
@@ -98,16 +100,16 @@ describe('delivery through inbox, email and group robots', () => {
     );
     const dispatchMail = mails.find((m) => m.xKey === toHealth!.idempotencyKey)!;
     expect(dispatchMail.messageId).toBe(messageIdFor(toHealth!.idempotencyKey, settings.mailFrom));
-    const due = formatShanghai((await listEntry(db(), input.measureId))!.acknowledgeDueAt!);
+    const due = formatDateTime((await listEntry(db(), input.measureId))!.acknowledgeDueAt!);
     expect(due).toMatch(/^\d{4}年\d{1,2}月\d{1,2}日 \d{2}:\d{2}$/);
     const link = `${PUBLIC_URL}/measures/${input.measureId}`;
-    expect(dispatchMail.subject).toBe(`【交办】第${input.seq}项 ${input.title}`);
-    for (const part of ['省卫生健康委：', `措施：第${input.seq}项“${input.title}”`, '责任单位：省卫生健康委', `期限：${due}`, `请于${due}前登录系统签收`, `查看详情：${link}`]) {
+    expect(dispatchMail.subject).toBe(`【交办】${NAMED}第${input.seq}项 ${input.title}`);
+    for (const part of ['省卫生健康委：', `措施：${NAMED}第${input.seq}项“${input.title}”`, '责任单位：省卫生健康委', `期限：${due}`, `请于${due}前登录系统签收`, `查看详情：${link}`]) {
       expect(dispatchMail.text).toContain(part);
     }
     expect(dispatchMail.html).toContain(`href="${link}"`);
     const leaderMail = mails.find((m) => m.to === 'leader@example.gov.cn')!;
-    expect(leaderMail.subject).toBe(`【挂牌督办】第${input.seq}项 ${input.title}`);
+    expect(leaderMail.subject).toBe(`【挂牌督办】${NAMED}第${input.seq}项 ${input.title}`);
     expect(leaderMail.text).toContain('挂牌督办（理由：进度严重滞后）');
     expect(leaderMail.text).toContain('请阅知并督促省卫生健康委办理');
 
@@ -125,11 +127,11 @@ describe('delivery through inbox, email and group robots', () => {
     );
     const wecom = posts.find((p) => p.kind === 'wecom' && p.key === toHealth!.idempotencyKey)!;
     expect(wecom.body.msgtype).toBe('markdown');
-    expect(wecom.body.markdown!.content).toContain(`### 【交办】第${input.seq}项 ${input.title}`);
+    expect(wecom.body.markdown!.content).toContain(`### 【交办】${NAMED}第${input.seq}项 ${input.title}`);
     expect(wecom.body.markdown!.content).toContain(`[查看详情](${link})`);
     const ding = posts.find((p) => p.kind === 'dingtalk' && p.key === toHealth!.idempotencyKey)!;
     expect(ding.signed).toBe(true);
-    expect(ding.body).toMatchObject({ msgtype: 'markdown', markdown: { title: `【交办】第${input.seq}项 ${input.title}` } });
+    expect(ding.body).toMatchObject({ msgtype: 'markdown', markdown: { title: `【交办】${NAMED}第${input.seq}项 ${input.title}` } });
     expect(ding.body.markdown!.text).toContain(`期限：${due}`);
     const officePost = posts.find((p) => p.robot === 'office')!;
     expect(officePost.body.markdown!.content).toContain('省财政厅申请调整任务分工（理由：职责不符）');
@@ -139,7 +141,7 @@ describe('delivery through inbox, email and group robots', () => {
     expect((await inboxOf(db(), finance)).map((m) => m.outboxId)).toEqual([toFinance!.id]);
     expect((await inboxOf(db(), staff)).map((m) => m.outboxId)).toEqual([declined!.id]);
     const [leaderInbox] = await inboxOf(db(), leader);
-    expect(leaderInbox).toMatchObject({ outboxId: toLeader!.id, title: `【挂牌督办】第${input.seq}项 ${input.title}`, link, measureId: input.measureId, readAt: null });
+    expect(leaderInbox).toMatchObject({ outboxId: toLeader!.id, title: `【挂牌督办】${NAMED}第${input.seq}项 ${input.title}`, link, measureId: input.measureId, readAt: null });
   });
 
   it('gives a receiver that fails three times and then recovers exactly one delivery', async () => {
@@ -241,6 +243,6 @@ describe('delivery through inbox, email and group robots', () => {
     await ensureSchedules({ client: env.client, db: db(), taskQueue: env.taskQueue, settings });
     await expect.poll(async () => (await db().select().from(notificationOutbox).where(eq(notificationOutbox.id, row!.id)))[0]!.status, { timeout: 20_000 }).toBe('delivered');
     expect(smtp.accepted().filter((m) => m.xKey === row!.idempotencyKey).map((m) => m.to)).toEqual(['hrss@example.gov.cn']);
-    expect(smtp.mails.filter((m) => m.xKey === row!.idempotencyKey)[0]!.subject).toBe(`【临期提醒】第${input.seq}项 ${input.title}`);
+    expect(smtp.mails.filter((m) => m.xKey === row!.idempotencyKey)[0]!.subject).toBe(`【临期提醒】${NAMED}第${input.seq}项 ${input.title}`);
   });
 });

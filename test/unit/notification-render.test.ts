@@ -4,9 +4,11 @@ import { createHmac } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { dingtalkSign, fitBytes, messageIdFor, robotRequest } from '../../activities/notifications/channels.js';
 import type { DigestContent } from '../../activities/notifications/digest-content.js';
-import { formatShanghai, renderDigest, renderNotification, type Notice } from '../../activities/notifications/render.js';
+import { renderDigest, renderNotification, type Notice } from '../../activities/notifications/render.js';
+import type { ScorecardRow } from '../../db/queries/scorecards.js';
 
-const ctx = { publicUrl: 'https://duban.example.gov.cn', departmentNames: { health: '省卫生健康委', finance: '省财政厅' }, leadDepartmentId: 'health' };
+const POLICY = '关于进一步深化医改的若干措施';
+const ctx = { publicUrl: 'https://duban.example.gov.cn', departmentNames: { health: '省卫生健康委', finance: '省财政厅' }, leadDepartmentId: 'health', policyTitle: POLICY };
 const notice = (n: Partial<Notice> & { payload?: Record<string, unknown> }): Notice => ({
   kind: 'measure.dispatched',
   measureId: 'm-1',
@@ -16,23 +18,13 @@ const notice = (n: Partial<Notice> & { payload?: Record<string, unknown> }): Not
   payload: { measureSeq: 3, title: '推进紧密型县域医共体建设', ...n.payload },
 });
 
-describe('formatShanghai', () => {
-  it('writes instants as Shanghai wall time, whatever the machine zone', () => {
-    expect(formatShanghai('2026-03-05T09:00:00Z')).toBe('2026年3月5日 17:00');
-    // The end of a day (a deadline "by Dec 31") reads as that day's 24:00, not the next day.
-    expect(formatShanghai('2025-12-31T16:00:00Z')).toBe('2025年12月31日 24:00');
-    expect(formatShanghai('2025-12-31T16:01:00Z')).toBe('2026年1月1日 00:01');
-    expect(formatShanghai(null)).toBe('');
-  });
-});
-
 describe('renderNotification', () => {
-  it('names the measure, the department, the due time, what is asked, and links to the measure', () => {
+  it('names the policy, the measure, the department, the due time, what is asked, and links to the measure', () => {
     const r = renderNotification(notice({ payload: { role: 'lead', dueAt: '2026-03-05T09:00:00Z', deadlineText: '2026年6月底前' } }), ctx);
-    expect(r.subject).toBe('【交办】第3项 推进紧密型县域医共体建设');
+    expect(r.subject).toBe('【交办】《关于进一步深化医改的若干措施》第3项 推进紧密型县域医共体建设');
     expect(r.text.split('\n')).toEqual([
       '省卫生健康委：',
-      '措施：第3项“推进紧密型县域医共体建设”',
+      '措施：《关于进一步深化医改的若干措施》第3项“推进紧密型县域医共体建设”',
       '责任单位：省卫生健康委',
       '期限：2026年3月5日 17:00',
       '完成时限：2026年6月底前',
@@ -42,26 +34,35 @@ describe('renderNotification', () => {
     ]);
     expect(r.link).toBe('https://duban.example.gov.cn/measures/m-1');
     expect(r.html).toContain('<a href="https://duban.example.gov.cn/measures/m-1">查看详情</a>');
-    expect(r.markdown.split('\n')[0]).toBe('### 【交办】第3项 推进紧密型县域医共体建设');
+    expect(r.markdown.split('\n')[0]).toBe('### 【交办】《关于进一步深化医改的若干措施》第3项 推进紧密型县域医共体建设');
+    // A title already in 书名号 is not wrapped twice; an unknown policy leaves 第N项 alone.
+    expect(renderNotification(notice({}), { ...ctx, policyTitle: '《若干措施》' }).subject).toBe('【交办】《若干措施》第3项 推进紧密型县域医共体建设');
+    expect(renderNotification(notice({}), { ...ctx, policyTitle: null }).subject).toBe('【交办】第3项 推进紧密型县域医共体建设');
+  });
+
+  it('shows an end-of-day due time as that day’s 24:00', () => {
+    const r = renderNotification(notice({ payload: { role: 'lead', dueAt: '2026-11-26T16:00:00Z' } }), ctx);
+    expect(r.text).toContain('期限：2026年11月26日 24:00');
+    expect(r.text).toContain('请于2026年11月26日 24:00前登录系统签收');
   });
 
   it('names each rung of the ladder and asks each audience for its part', () => {
     const payload = { level: 2, levelName: '催办', item: 'report', message: '进展反馈逾期催办', departmentId: 'health', dueAt: '2026-03-05T09:00:00Z' };
     const toDept = renderNotification(notice({ kind: 'escalation.report', payload }), ctx);
-    expect(toDept.subject).toBe('【催办】第3项 推进紧密型县域医共体建设');
+    expect(toDept.subject).toBe(`【催办】《${POLICY}》第3项 推进紧密型县域医共体建设`);
     expect(toDept.text).toContain('办理要求：请立即报送进展情况');
     const toOffice = renderNotification(notice({ kind: 'escalation.report', recipientDepartmentId: null, recipientRole: 'coordination_office', payload }), ctx);
     expect(toOffice.text).toContain('办理要求：请跟踪督促省卫生健康委办理');
     const toLeader = renderNotification(notice({ kind: 'escalation.deadline', recipientDepartmentId: null, recipientRole: 'leader', payload: { ...payload, level: 4, levelName: '挂牌督办', item: 'deadline' } }), ctx);
-    expect(toLeader.subject).toBe('【挂牌督办】第3项 推进紧密型县域医共体建设');
+    expect(toLeader.subject).toBe(`【挂牌督办】《${POLICY}》第3项 推进紧密型县域医共体建设`);
     expect(toLeader.text).toContain('办理要求：请阅知并督促省卫生健康委办理');
   });
 
   it('covers closure and extension decisions', () => {
     expect(renderNotification(notice({ kind: 'closure.returned', payload: { reason: '佐证材料不全' } }), ctx).text).toContain('事项：销号申请被退回（理由：佐证材料不全）');
-    expect(renderNotification(notice({ kind: 'closure.approved' }), ctx).subject).toBe('【已销号】第3项 推进紧密型县域医共体建设');
+    expect(renderNotification(notice({ kind: 'closure.approved' }), ctx).subject).toBe(`【已销号】《${POLICY}》第3项 推进紧密型县域医共体建设`);
     expect(renderNotification(notice({ kind: 'extension.requested', recipientDepartmentId: null, recipientRole: 'coordination_office', payload: { newDeadline: '2026-09-30', reason: '资金未到位' } }), ctx).text).toContain(
-      '事项：省卫生健康委申请将完成时限延至2026-09-30（理由：资金未到位）',
+      '事项：省卫生健康委申请将完成时限延至2026年9月30日（理由：资金未到位）',
     );
     expect(renderNotification(notice({ kind: 'measure.reassigned', payload: { to: 'finance', reason: '职责调整' } }), ctx).text).toContain('牵头单位已调整为省财政厅');
   });
@@ -74,7 +75,34 @@ describe('renderNotification', () => {
 });
 
 describe('renderDigest', () => {
-  const item = { measureId: 'm-1', measureSeq: 3, title: '推进紧密型县域医共体建设', departmentId: 'health', departmentName: '省卫生健康委' };
+  const item = { measureId: 'm-1', policyTitle: POLICY, measureSeq: 3, title: '推进紧密型县域医共体建设', departmentId: 'health', departmentName: '省卫生健康委' };
+  const row: ScorecardRow = {
+    departmentId: 'health',
+    departmentName: '省卫生健康委',
+    shortName: null,
+    measuresLed: 5,
+    acknowledged: 3,
+    acknowledgedOnTime: 2,
+    acknowledgeOverdue: 0,
+    acknowledgeOnTimeRate: 0.667,
+    reports: 0,
+    reportsOnTime: 0,
+    reportsOverdue: 0,
+    reportOnTimeRate: null,
+    closedOnTime: 1,
+    closedLate: 1,
+    dueOpen: 0,
+    closureOnTimeRate: 0.5,
+    escalations: { remind: 1, urge: 1, supervise: 1, flag: 1 },
+    escalationCount: 4,
+    deduction: 8,
+    overdue: 1,
+    red: 1,
+    formsFiled: 4,
+    fieldsFilled: 9,
+    score: 49.1,
+    rank: 2,
+  };
   const content: DigestContent = {
     audience: 'leader',
     personName: '王副省长',
@@ -84,7 +112,9 @@ describe('renderDigest', () => {
     red: [{ departmentId: 'health', departmentName: '省卫生健康委', measures: [{ ...item, deadlineAt: '2026-03-05T09:00:00Z', escalationLevel: 4, escalationName: '挂牌督办' }] }],
     dueSoon: Array.from({ length: 12 }, (_, i) => ({ ...item, measureId: `s-${i}`, measureSeq: 10 + i, deadlineAt: '2026-03-15T15:59:59Z' })),
     closures: [],
-    scorecard: [{ departmentId: 'health', departmentName: '省卫生健康委', open: 5, red: 1, yellow: 0, closed: 1, acknowledged: 3, acknowledgedOnTime: 2, reports: 0, reportsOnTime: 0 }],
+    scorecardPeriod: { from: '2026-03-01', to: '2026-03-31', label: '2026年3月' },
+    scorecardRulesVersion: 1,
+    scorecard: [row],
   };
 
   it('renders every section for email, with counts and the scorecard', () => {
@@ -94,8 +124,10 @@ describe('renderDigest', () => {
     expect(r.text).toContain('报请关注的督办事项（1）');
     expect(r.text).toContain('两周内到期（12）');
     expect(r.text).toContain('本期销号（0）\n无');
-    expect(r.text).toContain('省卫生健康委：在办5项，红灯1项，黄灯0项，已销号1项，按时签收率67%，按时反馈率—');
-    expect(r.html).toContain('<td>省卫生健康委</td><td>5</td><td>1</td>');
+    expect(r.text).toContain(`【挂牌督办】《${POLICY}》第3项“推进紧密型县域医共体建设”，省卫生健康委：完成时限逾期挂牌督办（2026年3月5日 17:00）`);
+    expect(r.text).toContain('部门成绩单（2026年3月，截至2026年3月9日，考核规则第1版）');
+    expect(r.text).toContain('- 省卫生健康委：综合得分49.1，签收及时率66.7%，反馈及时率—，按期销号率50.0%，督办扣分8，当前逾期1，报送表单/项4/9，第2名');
+    expect(r.html).toContain('<tr><td>2</td><td>省卫生健康委</td><td>49.1</td><td>66.7%</td><td>—</td><td>50.0%</td><td>8</td><td>1</td><td>4/9</td></tr>');
   });
 
   it('keeps robot markdown short: the first lines of each list and a count of the rest', () => {
