@@ -91,7 +91,7 @@ describe('scorecards', () => {
     expect(by.health).toMatchObject({ measuresLed: 2, acknowledged: 2, acknowledgedOnTime: 1, acknowledgeOnTimeRate: 0.5, reports: 1, reportsOnTime: 1, reportOnTimeRate: 1, closureOnTimeRate: null, score: 75, rank: 2 });
     expect(by.finance).toMatchObject({ measuresLed: 1, acknowledgeOnTimeRate: 1, reportOnTimeRate: 1, closedOnTime: 1, closedLate: 0, closureOnTimeRate: 1, deduction: 0, score: 100, rank: 1 });
     expect(by.hrss).toMatchObject({ acknowledged: 0, acknowledgeOverdue: 1, acknowledgeOnTimeRate: 0, overdue: 1, closureOnTimeRate: null, score: 0, rank: 4 });
-    expect(by.hrss.escalationCount).toBeGreaterThan(0);
+    expect(by.hrss!.escalationCount).toBeGreaterThan(0);
     expect(by.medsec).toMatchObject({ measuresLed: 1, acknowledgeOnTimeRate: null, reportOnTimeRate: null, closedOnTime: 0, dueOpen: 1, closureOnTimeRate: 0, overdue: 1, red: 1, score: 0, rank: 4 });
     expect(rows.map((r: Row) => r.departmentId)).toEqual(['finance', 'health', 'civil', 'hrss', 'medsec']);
     // A department with nothing to score has no score and no rank.
