@@ -191,7 +191,11 @@ export function renderDigest(c: DigestContent, ctx: Pick<RenderContext, 'publicU
     },
   ];
   const card = scorecardTable(c);
-  const score = card.rows.map((r) => `${r[1]}：${card.header.map((h, i) => (i < 2 ? '' : `${h}${r[i]}`)).filter(Boolean).join('，')}${r[0] === '—' ? '，未排名' : `，第${r[0]}名`}`);
+  // In text, the ranked rows; departments with nothing to score in one line (the HTML table has every row).
+  const score = [
+    ...card.rows.filter((r) => r[0] !== '—').map((r) => `第${r[0]}名 ${r[1]}：${card.header.slice(2).map((h, i) => `${h}${r[i + 2]}`).join('，')}`),
+    ...(card.rows.some((r) => r[0] === '—') ? [`本期无可考核事项：${card.rows.filter((r) => r[0] === '—').map((r) => r[1]).join('、')}`] : []),
+  ];
   const scoreTitle = `部门成绩单（${card.period}）`;
   const heading = leader ? `${c.personName ?? ''}同志：以下是${period}分管领域“三张清单”督办情况。` : `以下是${period}全部措施的督办情况。`;
 

@@ -110,9 +110,10 @@ export function addNote(ws: ExcelJS.Worksheet, columns: Column[], text: string):
   ws.mergeCells(row.number, 1, row.number, columns.length);
   const cell = row.getCell(1);
   cell.alignment = { wrapText: true, vertical: 'top' };
-  cell.font = { name: '宋体', size: 9, italic: true };
-  const width = columns.reduce((sum, c) => sum + c.width, 0);
-  row.height = rowHeight([{ header: '', width }], [text], 12);
+  cell.font = { name: '宋体', size: 10, italic: true };
+  // Column widths count 11-point characters; these are 10-point, so more fit on a line.
+  const width = (columns.reduce((sum, c) => sum + c.width, 0) * 11) / 10;
+  row.height = rowHeight([{ header: '', width }], [text], 13);
   return row;
 }
 

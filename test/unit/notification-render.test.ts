@@ -126,7 +126,9 @@ describe('renderDigest', () => {
     expect(r.text).toContain('本期销号（0）\n无');
     expect(r.text).toContain(`【挂牌督办】《${POLICY}》第3项“推进紧密型县域医共体建设”，省卫生健康委：完成时限逾期挂牌督办（2026年3月5日 17:00）`);
     expect(r.text).toContain('部门成绩单（2026年3月，截至2026年3月9日，考核规则第1版）');
-    expect(r.text).toContain('- 省卫生健康委：综合得分49.1，签收及时率66.7%，反馈及时率—，按期销号率50.0%，督办扣分8，当前逾期1，报送表单/项4/9，第2名');
+    expect(r.text).toContain('- 第2名 省卫生健康委：综合得分49.1，签收及时率66.7%，反馈及时率—，按期销号率50.0%，督办扣分8，当前逾期1，报送表单/项4/9');
+    const idle = { ...row, departmentId: 'idle', departmentName: '省无任务局', score: null, rank: null };
+    expect(renderDigest({ ...content, scorecard: [row, idle, { ...idle, departmentName: '省又一局' }] }, ctx).text).toContain('- 本期无可考核事项：省无任务局、省又一局');
     expect(r.html).toContain('<tr><td>2</td><td>省卫生健康委</td><td>49.1</td><td>66.7%</td><td>—</td><td>50.0%</td><td>8</td><td>1</td><td>4/9</td></tr>');
   });
 

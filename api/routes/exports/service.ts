@@ -79,7 +79,7 @@ export function listWorkbook(list: ListKind, items: ListItem[], heading: { expor
   const extra: Record<ListKind, Column[]> = {
     responsibility: [
       { header: '签收情况', width: 20 },
-      { header: '签收期限', width: 13, align: 'center' },
+      { header: '签收期限', width: 15, align: 'center' },
       { header: '红黄灯', width: 7, align: 'center' },
       { header: '督办级别', width: 10, align: 'center' },
     ],
@@ -87,7 +87,7 @@ export function listWorkbook(list: ListKind, items: ListItem[], heading: { expor
       { header: '状态', width: 11, align: 'center' },
       { header: '完成进度', width: 9, align: 'center' },
       { header: '最近反馈', width: 13, align: 'center' },
-      { header: '反馈期限', width: 13, align: 'center' },
+      { header: '反馈期限', width: 15, align: 'center' },
       { header: '红黄灯', width: 7, align: 'center' },
       { header: '督办级别', width: 10, align: 'center' },
     ],
@@ -131,7 +131,7 @@ export function scorecardWorkbook(card: Scorecards, heading: { exportedBy: strin
   const c = (header: string, width = 8): Column => ({ header, width, align: 'center' });
   const columns: Column[] = [
     c('排名', 6),
-    { header: '部门', width: 22 },
+    { header: '部门', width: 28 },
     c('牵头措施数'),
     c('签收数', 7),
     c('按时签收'),
