@@ -81,6 +81,15 @@ const cases = (): Case[] => [
   { route: 'GET /api/lists/supervision', method: 'GET', url: () => '/api/lists/supervision', expect: all(200) },
   { route: 'GET /api/lists/closure', method: 'GET', url: () => '/api/lists/closure', expect: all(200) },
   { route: 'GET /api/scorecards', method: 'GET', url: () => '/api/scorecards', expect: all(200) },
+  { route: 'GET /api/scorecards/rules', method: 'GET', url: () => '/api/scorecards/rules', expect: all(200) },
+  {
+    route: 'POST /api/scorecards/rules',
+    method: 'POST',
+    url: () => '/api/scorecards/rules',
+    // A day of its own for each request: one version per day.
+    body: () => ({ effectiveFrom: new Date(Date.UTC(2090, 0, ++n)).toISOString().slice(0, 10), weights: { acknowledge: 1, report: 1, closure: 1 }, deductions: { remind: 0, urge: 1, supervise: 2, flag: 5 } }),
+    expect: only(['admin', 'office'], 201),
+  },
   { route: 'GET /api/exports/lists/:list', method: 'GET', url: () => '/api/exports/lists/supervision', expect: all(200) },
   { route: 'GET /api/exports/scorecards', method: 'GET', url: () => '/api/exports/scorecards', expect: all(200) },
   { route: 'GET /health', method: 'GET', url: () => '/health', expect: { ...all(200), anon: 200 } },

@@ -35,7 +35,7 @@ describe('the inbox', () => {
     const page = (await api.get('health', '/api/inbox?unread=true')).json();
     const msg = page.items.find((m: { measureId: string }) => m.measureId === id);
     expect(msg).toMatchObject({ kind: 'measure.dispatched', readAt: null, link: `https://duban.example.gov.cn/measures/${id}` });
-    expect(msg.title).toMatch(/^【交办】第\d+项 /);
+    expect(msg.title).toMatch(/^【交办】《关于进一步深化医改的若干措施》第\d+项 /);
     expect(msg.body).toContain('请于');
     expect(page.unread).toBe(page.total);
 

@@ -141,7 +141,7 @@ describe('the Sichuan package (6 areas, 20 measures, 15 departments)', () => {
     // The scorecard counts the 签收 and the report; the closure export lists the measure.
     const cards = (await api.withToken(health, 'GET', '/api/scorecards')).json();
     expect(cards.rows).toHaveLength(1);
-    expect(cards.rows[0]).toMatchObject({ departmentId: 'sc-health', acknowledged: 1, acknowledgedOnTime: 1, reports: 1, reportsOnTime: 1, closed: 1 });
+    expect(cards.rows[0]).toMatchObject({ departmentId: 'sc-health', acknowledged: 1, acknowledgedOnTime: 1, reports: 1, reportsOnTime: 1, closedOnTime: 1 });
     const xlsx = await api.withToken(health, 'GET', `/api/exports/lists/closure?policyId=${policyId}`);
     expect(xlsx.statusCode).toBe(200);
     const wb = new ExcelJS.Workbook();
