@@ -11,13 +11,13 @@ export default tseslint.config(
   { ignores: ['web/**'], languageOptions: { globals: globals.node } },
   {
     // The dashboard runs in a browser: no Node globals, and the server only as types (the bundle
-    // would otherwise pull in drizzle, Temporal, …).
+    // would otherwise pull in drizzle, Temporal, …) — except common/, pure modules written for both.
     files: ['web/src/**/*.{ts,tsx}'],
     ...reactHooks.configs.flat.recommended,
     languageOptions: { globals: globals.browser },
     rules: {
       ...reactHooks.configs.flat.recommended.rules,
-      'no-restricted-imports': ['error', { patterns: [{ group: ['../../../*', '../../../../*'], allowTypeImports: true, message: 'The server enters the dashboard as types only (import type).' }] }],
+      'no-restricted-imports': ['error', { patterns: [{ regex: '^(?:\\.\\./){3,}(?!common/)', allowTypeImports: true, message: 'The server enters the dashboard as types only (import type).' }] }],
     },
   },
   { files: ['web/vite.config.ts'], languageOptions: { globals: globals.node } },

@@ -9,8 +9,8 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-/** What the build reads: the dashboard's sources and the exact versions of its dependencies. */
-const INPUTS = ['web', 'package-lock.json'];
+/** What the build reads: the dashboard's sources, the pure modules it shares with the server (common/), and the exact versions of its dependencies. */
+const INPUTS = ['web', 'common', 'package-lock.json'];
 const OUT = path.join(ROOT, 'dist/web');
 const STAMP = path.join(ROOT, 'dist/web.stamp');
 
