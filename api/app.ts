@@ -4,7 +4,7 @@
 import type { Client } from '@temporalio/client';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
-import { z } from 'zod';
+import type { z } from 'zod';
 import type { NotificationSettings } from '../activities/notifications/settings.js';
 import type { DatabaseHandle } from '../db/client.js';
 import { MeasureClient } from './measure-client.js';
@@ -16,6 +16,7 @@ import security from './plugins/security.js';
 import texts from './plugins/texts.js';
 import docs from './plugins/swagger.js';
 import web, { WEB_ROOT } from './plugins/web.js';
+import { problemsOf, zhError, type Problem } from './schemas/messages.js';
 import authRoutes from './routes/auth/index.js';
 import departmentRoutes from './routes/departments/index.js';
 import digestRoutes from './routes/digests/index.js';
@@ -72,8 +73,6 @@ declare module 'fastify' {
   }
 }
 
-const zh = z.locales.zhCN().localeError;
-
 export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   const app = Fastify({
     logger: {
@@ -101,10 +100,12 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   } satisfies AppSettings);
   app.decorate('measures', new MeasureClient(deps.temporal, deps.taskQueue));
 
-  // One schema library: zod validates every request, with messages in Chinese.
+  // One schema library: zod validates every request, with messages in Chinese naming each field.
   app.setValidatorCompiler(({ schema }) => (data) => {
-    const result = (schema as z.ZodType).safeParse(data, { error: zh });
-    return result.success ? { value: result.data } : { error: Object.assign(new Error('validation'), { validation: result.error.issues.map(toValidationIssue) }) };
+    const result = (schema as z.ZodType).safeParse(data, { error: zhError });
+    if (result.success) return { value: result.data };
+    const problems = result.error.issues.flatMap((issue) => problemsOf(issue, schema as z.ZodType));
+    return { error: Object.assign(new Error('validation'), { validation: problems.map(toValidationIssue) }) };
   });
   app.setSerializerCompiler(serializerCompiler);
   // JSON or a workbook, nothing else: a text/plain body is refused (415), not read as a string.
@@ -137,14 +138,15 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
 const ZOD_VALIDATION = Symbol.for('ZodFastifySchemaValidationError');
 
-/** The shape fastify-type-provider-zod gives, so its error helpers recognise ours. */
-function toValidationIssue(issue: z.core.$ZodIssue) {
+/** The shape fastify-type-provider-zod gives, so its error helpers recognise ours; `field` and the full message ride along. */
+function toValidationIssue(problem: Problem) {
+  const path = problem.field ? `/${problem.field.split('.').join('/')}` : '';
   return {
     [ZOD_VALIDATION]: true,
-    keyword: issue.code,
-    instancePath: `/${issue.path.map(String).join('/')}`,
-    schemaPath: `#/${issue.path.map(String).join('/')}/${issue.code}`,
-    message: issue.message,
-    params: {},
+    keyword: 'zod',
+    instancePath: path,
+    schemaPath: `#${path}`,
+    message: problem.message,
+    params: { field: problem.field },
   };
 }

@@ -1,12 +1,21 @@
-// The one error shape of the API: {code, message, field?}. `code` is English and stable for
-// programs; `message` is Chinese for people (with English after a slash where it helps). An
-// import that fails lists every bad cell in `errors`.
-export interface CellError {
-  /** 1-based row of the sheet (Excel) or 1-based index of the measure (JSON). */
-  row: number;
-  /** The column's header as written (序号, 牵头单位, …) or the JSON field. */
-  column: string;
+// The one error shape of the API: {code, message, field?, errors?}. `code` is English and stable
+// for programs; `message` is Chinese for people (with English after a slash where it helps);
+// `field`/`message` name the first problem and `errors` lists every one (each field of a request,
+// each bad cell of an import).
+export interface FieldError {
+  /** The request field at fault, dotted (`evidence.0.url`, `measures.2.deadline`). */
+  field?: string;
   message: string;
+  /** An import's cell: 1-based row of the sheet (Excel) or 1-based index of the measure (JSON). */
+  row?: number;
+  /** The column's header as written (序号, 牵头单位, …). */
+  column?: string;
+}
+
+/** A bad cell of an import: always a row and a column. */
+export interface CellError extends FieldError {
+  row: number;
+  column: string;
 }
 
 export class ApiError extends Error {
@@ -15,7 +24,9 @@ export class ApiError extends Error {
     readonly code: string,
     message: string,
     readonly field?: string,
-    readonly errors?: CellError[],
+    readonly errors?: FieldError[],
+    /** More for programs beside the shape (e.g. the earlier policy a repeat import matches). */
+    readonly extra?: Record<string, unknown>,
   ) {
     super(message);
   }
@@ -25,7 +36,8 @@ export interface ErrorBody {
   code: string;
   message: string;
   field?: string;
-  errors?: CellError[];
+  errors?: FieldError[];
+  [more: string]: unknown;
 }
 
 export const badRequest = (message: string, field?: string) => new ApiError(400, 'BAD_REQUEST', message, field);

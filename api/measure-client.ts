@@ -79,11 +79,17 @@ export class MeasureClient {
 
   /** Starts the measure's workflow; starting one already running is not an error (dispatch retried). */
   async start(input: MeasureInput): Promise<WorkflowHandle<typeof measureWorkflow>> {
-    const workflowId = measureWorkflowId(input.measureId);
+    await this.startOnce(input);
+    return this.handle(input.measureId);
+  }
+
+  /** Starts the measure's workflow: true when this call started it, false when it ran already (a dispatch retried, or two at once). */
+  async startOnce(input: MeasureInput): Promise<boolean> {
     try {
-      return await this.client.workflow.start(measureWorkflow, { taskQueue: this.taskQueue, workflowId, args: [input] });
+      await this.client.workflow.start(measureWorkflow, { taskQueue: this.taskQueue, workflowId: measureWorkflowId(input.measureId), args: [input] });
+      return true;
     } catch (err) {
-      if (err instanceof WorkflowExecutionAlreadyStartedError) return this.client.workflow.getHandle(workflowId);
+      if (err instanceof WorkflowExecutionAlreadyStartedError) return false;
       throw err;
     }
   }

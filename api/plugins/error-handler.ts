@@ -9,8 +9,7 @@ import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
 import { MeasureActionError } from '../measure-client.js';
-import { ApiError, type ErrorBody } from '../errors.js';
-import { fieldLabel } from '../schemas/common.js';
+import { ApiError, type ErrorBody, type FieldError } from '../errors.js';
 
 /** How each rejection of the measure workflow becomes an HTTP status. */
 export const ACTION_STATUS: Record<string, number> = {
@@ -31,7 +30,7 @@ const FASTIFY_ERRORS: Record<string, { status: number; code: string; message: st
   FST_ERR_CTP_INVALID_TYPE: { status: 415, code: 'UNSUPPORTED_MEDIA_TYPE', message: '请求内容类型无效 / invalid Content-Type' },
 };
 
-type Issue = { instancePath: string; message?: string; keyword?: string };
+type Issue = { instancePath: string; message?: string; keyword?: string; params?: { field?: string } };
 
 /**
  * Errors the router raises before any hook or handler runs (Fastify's `frameworkErrors`): a path
@@ -76,30 +75,32 @@ declare module 'fastify' {
   }
 }
 
+/** A 422 always lists its problems in `errors`, even when there is one. */
+function bodyOf(status: number, err: { code: string; message: string; field?: string | undefined; errors?: FieldError[] | undefined; extra?: Record<string, unknown> | undefined }): ErrorBody {
+  const errors = err.errors ?? (status === 422 ? [{ ...(err.field ? { field: err.field } : {}), message: err.message }] : undefined);
+  return { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}), ...(errors ? { errors } : {}), ...(err.extra ?? {}) };
+}
+
 export default fp(
   async function errorHandler(app: FastifyInstance) {
     app.setErrorHandler((err: Error & Partial<FastifyError>, request, reply) => {
       const send = (status: number, body: ErrorBody) => reply.status(status).send(body);
 
-      if (err instanceof ApiError) {
-        return send(err.statusCode, { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}), ...(err.errors ? { errors: err.errors } : {}) });
-      }
+      if (err instanceof ApiError) return send(err.statusCode, bodyOf(err.statusCode, err));
       if (err instanceof MeasureActionError) {
         const status = ACTION_STATUS[err.code] ?? 409;
         // The workflow writes "中文 / English"; the Chinese part is what people read.
-        return send(status, { code: err.code, message: err.message, ...(err.field ? { field: err.field } : {}) });
+        return send(status, bodyOf(status, err));
       }
       if (hasZodFastifySchemaValidationErrors(err)) {
-        const issues = err.validation as unknown as Issue[];
-        const first = issues[0]!;
-        const path = first.instancePath.split('/').filter(Boolean);
+        // Every problem is listed; the first is also `field`/`message`, as before the list existed.
+        const problems: FieldError[] = (err.validation as unknown as Issue[]).map((i) => ({ ...(i.params?.field ? { field: i.params.field } : {}), message: i.message ?? '无效' }));
+        const first = problems[0]!;
         const context = err.validationContext ?? 'body';
-        const field = path.join('.') || undefined;
-        const others = issues.length > 1 ? `（另有${issues.length - 1}处问题）` : '';
-        const message = `${fieldLabel(path)}：${first.message ?? '无效'}${others}`;
-        if (context === 'params') return send(404, { code: 'NOT_FOUND', message: `${message} — 不存在 / not found`, ...(field ? { field } : {}) });
-        if (context === 'body') return send(422, { code: 'VALIDATION', message, ...(field ? { field } : {}) });
-        return send(400, { code: 'BAD_REQUEST', message, ...(field ? { field } : {}) });
+        const body = { message: first.message, ...(first.field ? { field: first.field } : {}), errors: problems };
+        if (context === 'params') return send(404, { code: 'NOT_FOUND', ...body, message: `${first.message} — 不存在 / not found` });
+        if (context === 'body') return send(422, { code: 'VALIDATION', ...body });
+        return send(400, { code: 'BAD_REQUEST', ...body });
       }
       const known = err.code ? FASTIFY_ERRORS[err.code] : undefined;
       if (known) return send(known.status, { code: known.code, message: known.message });

@@ -2,15 +2,25 @@
 // describe the API in OpenAPI alike.
 import { z } from 'zod';
 
+export const fieldError = z
+  .object({
+    field: z.string().optional().describe('出错的字段，以点连接路径，如 evidence.0.url / the field at fault'),
+    message: z.string().describe('中文说明，含字段名 / message naming the field'),
+    row: z.number().int().optional().describe('导入：工作表的行号（JSON 导入为第几项）/ an import\'s row'),
+    column: z.string().optional().describe('导入：列名，如 牵头单位 / an import\'s column'),
+  })
+  .meta({ id: 'FieldError' });
+
 export const errorBody = z
   .object({
     code: z.string().describe('稳定的英文错误码 / stable English code'),
-    message: z.string().describe('中文说明 / message for people'),
-    field: z.string().optional().describe('出错的字段 / the field at fault'),
-    errors: z
-      .array(z.object({ row: z.number().int(), column: z.string(), message: z.string() }))
+    message: z.string().describe('中文说明（第一个问题）/ message for people: the first problem'),
+    field: z.string().optional().describe('出错的字段（第一个问题）/ the field at fault'),
+    errors: z.array(fieldError).optional().describe('全部问题：请求的每个字段、导入的每个单元格 / every problem'),
+    existingPolicy: z
+      .object({ id: z.string(), code: z.string(), title: z.string(), createdAt: z.string() })
       .optional()
-      .describe('导入时逐行逐列的错误 / every bad cell of an import'),
+      .describe('重复导入（409 REPEAT_IMPORT）时，内容相同的已导入文件 / the earlier import of the same content'),
   })
   .meta({ id: 'Error' });
 
@@ -19,7 +29,7 @@ export const errors = (...codes: Array<400 | 401 | 403 | 404 | 409 | 413 | 415 |
   Object.fromEntries(codes.map((c) => [c, errorBody])) as Record<number, typeof errorBody>;
 
 export const uuid = z.uuid({ error: '应为 UUID / must be a UUID' });
-export const idParams = z.object({ id: uuid });
+export const idParams = z.strictObject({ id: uuid });
 
 /** A calendar date as YYYY-MM-DD that exists (no 2月30日), years 2000–2099. */
 export const isoDate = z

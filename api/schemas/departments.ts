@@ -11,7 +11,7 @@ export const department = z
   })
   .meta({ id: 'Department' });
 
-export const createDepartmentBody = z.object({
+export const createDepartmentBody = z.strictObject({
   id: z
     .string()
     .trim()
@@ -23,7 +23,7 @@ export const createDepartmentBody = z.object({
 });
 
 export const updateDepartmentBody = z
-  .object({ name: text(100), shortName: text(50).nullable(), kind: z.enum(['coordination_office', 'line_department']), parentId: ref.nullable() })
+  .strictObject({ name: text(100), shortName: text(50).nullable(), kind: z.enum(['coordination_office', 'line_department']), parentId: ref.nullable() })
   .partial()
   .refine((b) => Object.keys(b).length > 0, '请至少修改一项 / nothing to change');
-export const departmentParams = z.object({ id: ref });
+export const departmentParams = z.strictObject({ id: ref });

@@ -5,10 +5,10 @@ import { line, pageQuery, queryBool, ref } from './common.js';
 export const listKind = z.enum(['responsibility', 'supervision', 'closure']);
 export const LIST_NAMES = { responsibility: '责任清单', supervision: '督办清单', closure: '销号清单' } as const;
 
-export const listFilters = z.object({
+export const listFilters = z.strictObject({
   policyId: z.uuid({ error: '应为 UUID / must be a UUID' }).optional(),
   areaId: z.uuid({ error: '应为 UUID / must be a UUID' }).optional(),
-  departmentId: ref.optional().describe('牵头单位'),
+  departmentId: ref.optional().describe('牵头单位：编号、全称或简称'),
   rag: z.enum(['green', 'yellow', 'red']).optional(),
   level: z.coerce.number().int().min(0).max(4).optional().describe('督办级别：0 无，1 提醒，2 催办，3 督办，4 挂牌督办'),
   overdue: queryBool.optional(),

@@ -1,8 +1,8 @@
 import { z } from 'zod';
-import { isoDate, longText, multiline, ref, singleLine, text, uuid } from './common.js';
+import { longText, multiline, ref, singleLine, text, uuid } from './common.js';
 import { rulesOverrideSchema } from '../../workflows/rules/escalation-schema.js';
 
-export const evidence = z.object({
+export const evidence = z.strictObject({
   name: text(200),
   // http(s) only: a javascript: link stored as evidence would run in the dashboard.
   // Checked as one line before it is parsed as a URL: the URL parser would quietly drop a line break.
@@ -15,7 +15,7 @@ export const evidence = z.object({
   note: multiline(2000).optional(),
 });
 
-export const createMeasureBody = z.object({
+export const createMeasureBody = z.strictObject({
   policyId: uuid,
   areaId: uuid.optional(),
   seq: z.number().int().min(1).max(100_000).optional(),
@@ -86,7 +86,7 @@ export const measureDetail = measureSummary
   .extend({
     policy: z.object({ id: z.string(), code: z.string(), title: z.string() }),
     entry: listEntryView.nullable(),
-    temporalUrl: z.string().nullable(),
+    temporalUrl: z.string().nullable().describe('Temporal 界面中该措施的工作流历史；仅统筹协调部门与管理员可见，其他人为 null'),
     timeline: z.array(
       z.object({
         seq: z.number().nullable(),
@@ -151,35 +151,42 @@ export const measureState = z
     closedAt: z.string().nullable(),
     rulesVersion: z.number(),
     workflowId: z.string(),
+    newDeadlineReadAs: z
+      .object({ text: z.string(), date: z.string(), description: z.string() })
+      .optional()
+      .describe('延期申请与审批：新的完成时限如何读取（原文、日期 YYYY-MM-DD、中文日期）'),
   })
   .meta({ id: 'MeasureState' });
 
 const optionalDept = ref.optional().describe('部门用户可省略：默认为本部门');
+/** A new deadline as the import reads 完成时限: 2027-06-30, 2027年6月底前, 2027年第二季度, 2027年底前. */
+const newDeadlineText = text(100).describe('新的完成时限：2027-06-30，或导入所接受的写法（2027年6月底前、2027年第二季度、2027年底前），须落在某一天');
 const reasonText = longText(2000);
 
 /** Each measure action: its path, its body, who may call it. */
 export const actionBodies = {
-  acknowledge: z.object({ departmentId: optionalDept }),
-  decline: z.object({ departmentId: optionalDept, reason: reasonText }),
-  submitProgress: z.object({
+  acknowledge: z.strictObject({ departmentId: optionalDept }),
+  decline: z.strictObject({ departmentId: optionalDept, reason: reasonText }),
+  submitProgress: z.strictObject({
     departmentId: optionalDept,
     text: longText(10_000),
     percent: z.number().int().min(0).max(100).optional(),
     indicatorValue: z.number().finite().optional(),
     evidence: z.array(evidence).max(50).optional(),
   }),
-  applyClosure: z.object({ summary: longText(10_000), evidence: z.array(evidence).min(1, '申请销号须附佐证材料 / at least one piece of evidence').max(50) }),
-  reviewClosure: z.object({ decision: z.enum(['approve', 'return']), reason: multiline(2000).optional() }),
-  requestExtension: z.object({ newDeadline: isoDate, reason: reasonText }),
-  decideExtension: z.object({ approve: z.boolean(), reason: multiline(2000).optional(), newDeadline: isoDate.optional() }),
-  reassignLead: z.object({ departmentId: ref, reason: reasonText }),
-  cancel: z.object({ reason: reasonText }),
-  flag: z.object({ flagged: z.boolean(), reason: reasonText }),
+  applyClosure: z.strictObject({ summary: longText(10_000), evidence: z.array(evidence).min(1, '申请销号须附佐证材料 / at least one piece of evidence').max(50) }),
+  reviewClosure: z.strictObject({ decision: z.enum(['approve', 'return']), reason: multiline(2000).optional() }),
+  requestExtension: z.strictObject({ newDeadline: newDeadlineText, reason: reasonText }),
+  decideExtension: z.strictObject({ approve: z.boolean(), reason: multiline(2000).optional(), newDeadline: newDeadlineText.optional() }),
+  reassignLead: z.strictObject({ departmentId: ref, reason: reasonText }),
+  cancel: z.strictObject({ reason: reasonText }),
+  flag: z.strictObject({ flagged: z.boolean(), reason: reasonText }),
 } as const;
 
 export const dispatchResult = z.object({
   id: z.string(),
   workflowId: z.string(),
   status: z.string(),
+  newlyDispatched: z.boolean().describe('false：此前的交办已启动该措施的工作流，本次未再交办'),
   temporalUrl: z.string().nullable(),
 });

@@ -16,9 +16,9 @@ export const inboxMessage = z
   })
   .meta({ id: 'InboxMessage' });
 
-export const inboxQuery = z.object({ unread: queryBool.optional(), ...pageQuery });
+export const inboxQuery = z.strictObject({ unread: queryBool.optional(), ...pageQuery });
 export const inboxPage = z.object({ items: z.array(inboxMessage), total: z.number().int(), unread: z.number().int() }).meta({ id: 'InboxPage' });
-export const messageParams = z.object({ id: z.coerce.number().int().positive() });
+export const messageParams = z.strictObject({ id: z.coerce.number().int().positive() });
 
 export const channelKind = z.enum(['email', 'wecom', 'dingtalk']);
 
@@ -51,10 +51,10 @@ export function targetProblem(kind: z.infer<typeof channelKind>, target: string)
   return r.success ? undefined : r.error.issues[0]!.message;
 }
 
-export const channelsQuery = z.object({ departmentId: ref.optional(), personId: uuid.optional() });
+export const channelsQuery = z.strictObject({ departmentId: ref.optional(), personId: uuid.optional() });
 
 export const createChannelBody = z
-  .object({
+  .strictObject({
     departmentId: ref.optional(),
     personId: uuid.optional(),
     kind: channelKind,
@@ -70,7 +70,7 @@ export const createChannelBody = z
   });
 
 export const updateChannelBody = z
-  .object({
+  .strictObject({
     target: line(2000).min(1),
     secret: line(200).min(1).nullable(),
     enabled: z.boolean(),
@@ -78,7 +78,7 @@ export const updateChannelBody = z
   .partial()
   .refine((b) => Object.keys(b).length > 0, '请至少修改一项 / nothing to change');
 
-export const channelParams = z.object({ id: uuid });
+export const channelParams = z.strictObject({ id: uuid });
 
 export const failedEntry = z
   .object({
@@ -98,11 +98,11 @@ export const failedEntry = z
   })
   .meta({ id: 'FailedNotification' });
 
-export const outboxParams = z.object({ id: z.coerce.number().int().positive() });
+export const outboxParams = z.strictObject({ id: z.coerce.number().int().positive() });
 
-export const digestTargetQuery = z.object({
+export const digestTargetQuery = z.strictObject({
   personId: uuid.optional().describe('领导（默认本人）'),
-  audience: z.enum(['leader', 'office']).default('leader').describe('office：统筹协调部门每日汇总'),
+  audience: z.enum(['leader', 'office']).optional().describe('leader：领导的督办摘要；office：统筹协调部门每日汇总。省略时：领导看本人的摘要，统筹协调部门和管理员看每日汇总（给出 personId 时看该领导的）'),
 });
 
 export const digestPreview = z
@@ -115,7 +115,7 @@ export const digestPreview = z
   })
   .meta({ id: 'DigestPreview' });
 
-export const digestSendBody = z.object({ personId: uuid.optional(), audience: z.enum(['leader', 'office']).default('leader') });
+export const digestSendBody = z.strictObject({ personId: uuid.optional(), audience: z.enum(['leader', 'office']).optional().describe('省略时同 GET /preview') });
 
 export const subscription = z
   .object({
@@ -127,8 +127,8 @@ export const subscription = z
   })
   .meta({ id: 'DigestSubscription' });
 
-export const subscriptionParams = z.object({ personId: uuid });
+export const subscriptionParams = z.strictObject({ personId: uuid });
 export const updateSubscriptionBody = z
-  .object({ schedule: z.object({ dayOfWeek: dayOfWeekSchema, hour: z.number().int().min(0).max(23), minute: z.number().int().min(0).max(59) }), enabled: z.boolean() })
+  .strictObject({ schedule: z.strictObject({ dayOfWeek: dayOfWeekSchema, hour: z.number().int().min(0).max(23), minute: z.number().int().min(0).max(59) }), enabled: z.boolean() })
   .partial()
   .refine((b) => Object.keys(b).length > 0, '请至少修改一项 / nothing to change');

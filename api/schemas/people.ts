@@ -23,19 +23,19 @@ const username = z
   .trim()
   .regex(/^[A-Za-z0-9_.\-@]{2,64}$/, '用户名为2–64位字母、数字或 _.-@ / 2–64 letters, digits or _.-@');
 
-export const createPersonBody = z.object({
+export const createPersonBody = z.strictObject({
   username,
   displayName: text(50),
   role,
-  departmentId: ref.optional(),
+  departmentId: ref.optional().describe('所属部门：编号、全称或简称'),
   password: z.string().min(1).max(200),
   email: z.email('电子邮箱格式不正确 / not an email address').optional(),
-  leaderDepartmentIds: z.array(ref).max(500).optional(),
+  leaderDepartmentIds: z.array(ref).max(500).optional().describe('分管部门：编号、全称或简称'),
   leaderAreaIds: z.array(z.uuid()).max(500).optional(),
 });
 
 export const updatePersonBody = z
-  .object({
+  .strictObject({
     displayName: text(50),
     role,
     departmentId: ref.nullable(),
@@ -48,6 +48,6 @@ export const updatePersonBody = z
   .partial()
   .refine((b) => Object.keys(b).length > 0, '请至少修改一项 / nothing to change');
 
-export const loginBody = z.object({ username: line(64).min(1), password: z.string().min(1).max(200) });
+export const loginBody = z.strictObject({ username: line(64).min(1), password: z.string().min(1).max(200) });
 export const loginResponse = z.object({ token: z.string(), expiresAt: z.string(), person });
-export const passwordBody = z.object({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(1).max(200) });
+export const passwordBody = z.strictObject({ currentPassword: z.string().min(1).max(200), newPassword: z.string().min(1).max(200) });

@@ -6,7 +6,7 @@ export const policyCode = line(100)
   .min(1, '不能为空 / required')
   .regex(/^[^\s/\\?#]+$/, '文件编号不能含空白或 / \\ ? # / no spaces or / \\ ? #');
 
-export const policyMeta = z.object({
+export const policyMeta = z.strictObject({
   code: policyCode,
   title: text(300),
   issuer: line(300).optional(),
@@ -30,11 +30,12 @@ export const policy = z
   .meta({ id: 'Policy' });
 
 export const escalationVersion = z.object({ version: z.number(), rules: z.unknown(), createdAt: z.string() }).meta({ id: 'EscalationPolicyVersion' });
-export const newEscalationVersionBody = z.object({
+export const newEscalationVersionBody = z.strictObject({
   rules: rulesOverrideSchema.describe('在当前版本基础上修改的设置；未给出的沿用当前版本'),
 });
 
 export const dispatchAllResult = z.object({
-  dispatched: z.array(z.string()),
+  dispatched: z.array(z.string()).describe('本次交办的措施（按序号）'),
+  alreadyDispatched: z.array(z.string()).describe('此前的交办已启动、本次未再交办的措施'),
   failed: z.array(z.object({ id: z.string(), seq: z.number(), code: z.string(), message: z.string() })),
 });

@@ -1,9 +1,9 @@
 import { z } from 'zod';
 import { scoringDeductionsSchema, scoringWeightsSchema, someWeight } from '../../common/scoring.js';
-import { isoDate, line } from './common.js';
+import { isoDate, line, ref } from './common.js';
 
 export const scorecardQuery = z
-  .object({
+  .strictObject({
     period: z
       .string()
       .regex(/^\d{4}(?:-\d{2}|-[QqHh]\d)?$/, '统计周期应为 2025、2025-06、2025-Q3 或 2025-H1 / period must look like 2025, 2025-06, 2025-Q3 or 2025-H1')
@@ -11,6 +11,7 @@ export const scorecardQuery = z
       .describe('2025（全年）、2025-06（月）、2025-Q3（季度）、2025-H1（半年）；与 from/to 二选一，均省略时为本月'),
     from: isoDate.optional(),
     to: isoDate.optional(),
+    departmentId: ref.optional().describe('只看一个部门：编号、全称或简称（排名仍在全部部门中计算）'),
   })
   .refine((q) => !(q.period && (q.from || q.to)), { message: 'period 与 from/to 不能同时使用 / use period or from/to', path: ['period'] })
   .refine((q) => !q.from === !q.to, { message: 'from 与 to 须同时给出 / give both from and to', path: ['to'] })

@@ -16,11 +16,11 @@ const atMost = `不能超过${MAX_AMOUNT} / at most ${MAX_AMOUNT}`;
 const dueSpec = z.discriminatedUnion(
   'unit',
   [
-    z.object({
+    z.strictObject({
       unit: z.enum(['working_days', 'calendar_days']),
       amount: z.number().int('工作日、自然日须为整数 / days must be whole numbers').min(0, notNegative).max(MAX_AMOUNT, atMost),
     }),
-    z.object({
+    z.strictObject({
       unit: z.enum(['seconds', 'minutes', 'hours']),
       amount: z.number().min(0, notNegative).max(MAX_AMOUNT, atMost),
     }),
@@ -31,21 +31,21 @@ const dueSpec = z.discriminatedUnion(
 /** A round cadence that does not move time forward would open rounds without end. */
 const positiveSpan = (d: z.infer<typeof dueSpec>) => (d.unit === 'working_days' || d.unit === 'calendar_days' ? d.amount >= 1 : Math.round(d.amount * UNIT_MS[d.unit]) >= 1);
 
-const rung = z.object({ level: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)], { error: '督办级别应为1–4 / level must be 1–4' }), after: dueSpec });
+const rung = z.strictObject({ level: z.union([z.literal(1), z.literal(2), z.literal(3), z.literal(4)], { error: '督办级别应为1–4 / level must be 1–4' }), after: dueSpec });
 const ladder = z
   .array(rung)
   .max(8)
   .refine((rungs) => rungs.every((r, i) => i === 0 || r.level >= rungs[i - 1]!.level), '督办级别须逐级上升 / levels must not go down');
 
-export const escalationRulesSchema = z.object({
+export const escalationRulesSchema = z.strictObject({
   version: z.number().int().positive(),
   acknowledgeDue: dueSpec,
   acknowledgeLadder: ladder,
   cadence: z.discriminatedUnion(
     'kind',
     [
-      z.object({ kind: z.literal('monthly'), day: z.number().int('日期须为整数 / day must be a whole number').min(1).max(31) }),
-      z.object({ kind: z.literal('every'), every: dueSpec.refine(positiveSpan, '调度间隔须大于0 / the interval must be positive') }),
+      z.strictObject({ kind: z.literal('monthly'), day: z.number().int('日期须为整数 / day must be a whole number').min(1).max(31) }),
+      z.strictObject({ kind: z.literal('every'), every: dueSpec.refine(positiveSpan, '调度间隔须大于0 / the interval must be positive') }),
     ],
     { error: '应为 {kind: "monthly", day} 或 {kind: "every", every} / must be monthly or every' },
   ),

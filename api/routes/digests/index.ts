@@ -24,9 +24,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   const tags = ['digests'];
   const roles = { roles: ['admin' as const, 'coordination_office' as const, 'leader' as const] };
 
-  /** Whose digest: a leader's own by default; another's, or the office's, for the office and admins. */
-  async function targetOf(p: Principal, q: { personId?: string | undefined; audience: 'leader' | 'office' }): Promise<DigestTarget> {
-    if (q.audience === 'office') {
+  /**
+   * Whose digest: a leader's own by default; for the office and admins, the office's daily summary
+   * unless they name a leader (their own "digest" would be nobody's).
+   */
+  async function targetOf(p: Principal, q: { personId?: string | undefined; audience?: 'leader' | 'office' | undefined }): Promise<DigestTarget> {
+    const audience = q.audience ?? (isOffice(p) && !q.personId ? 'office' : 'leader');
+    if (audience === 'office') {
       if (!isOffice(p)) throw forbidden('仅统筹协调部门可查看每日汇总 / the office summary is for the coordination office');
       return { audience: 'office' };
     }

@@ -6,14 +6,14 @@ import { z } from 'zod';
 import { isoDate } from '../../../common/dates.js';
 import { audit } from '../../../db/queries/audit.js';
 import { queryList, type ListItem } from '../../../db/queries/lists.js';
-import { scorecards } from '../../../db/queries/scorecards.js';
 import { sendWorkbook, XLSX_TYPE } from '../../excel/write.js';
-import { visibleDepartmentIds, visibleMeasures } from '../../plugins/access.js';
+import { visibleMeasures } from '../../plugins/access.js';
 import { type Principal, principalOf } from '../../plugins/auth.js';
 import { errors } from '../../schemas/common.js';
 import { LIST_NAMES, listFilters, listKind } from '../../schemas/lists.js';
 import { scorecardQuery } from '../../schemas/scorecards.js';
-import { periodOf } from '../scorecards/index.js';
+import { resolveDepartmentRef } from '../departments/service.js';
+import { scorecardOf } from '../scorecards/index.js';
 import { describeFilters, listWorkbook, ROLE_NAMES, scorecardWorkbook } from './service.js';
 
 const exporter = (p: Principal) => `${p.displayName}（${ROLE_NAMES[p.role]}）`;
@@ -27,7 +27,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['exports'],
         summary: '导出清单为 Excel（筛选条件同清单接口）',
-        params: z.object({ list: listKind }),
+        params: z.strictObject({ list: listKind }),
         querystring: listFilters,
         produces: [XLSX_TYPE],
         response: errors(400, 401, 404),
@@ -36,15 +36,17 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       const p = principalOf(request);
       const { list } = request.params;
+      // The department as the lists and the import take it: id, name or short name.
+      const filters = { ...request.query, departmentId: await resolveDepartmentRef(db, 'departmentId', request.query.departmentId, 'query') };
       const items: ListItem[] = [];
       for (let page = 1; ; page++) {
-        const chunk = await queryList(db, { ...request.query, list, sort: 'seq', order: 'asc', page, pageSize: 1000 }, visibleMeasures(p));
+        const chunk = await queryList(db, { ...filters, list, sort: 'seq', order: 'asc', page, pageSize: 1000 }, visibleMeasures(p));
         items.push(...chunk.items);
         if (items.length >= chunk.total || chunk.items.length === 0) break;
       }
       const now = new Date();
-      const wb = listWorkbook(list, items, { exportedBy: exporter(p), filters: await describeFilters(db, request.query), now });
-      await audit(db, { actor: p, action: 'list_exported', detail: { list, filters: request.query, rows: items.length } });
+      const wb = listWorkbook(list, items, { exportedBy: exporter(p), filters: await describeFilters(db, filters), now });
+      await audit(db, { actor: p, action: 'list_exported', detail: { list, filters, rows: items.length } });
       return sendWorkbook(reply, wb, `${LIST_NAMES[list]}-${isoDate(now)}.xlsx`, `${list}-${isoDate(now)}.xlsx`);
     },
   );
@@ -56,7 +58,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
     async (request, reply) => {
       const p = principalOf(request);
-      const card = await scorecards(db, periodOf(request.query), await visibleDepartmentIds(db, p));
+      const card = await scorecardOf(db, request.query, p);
       const wb = scorecardWorkbook(card, { exportedBy: exporter(p), now: new Date() });
       await audit(db, { actor: p, action: 'scorecards_exported', detail: { period: card.period, rulesVersion: card.rules.version } });
       return sendWorkbook(reply, wb, `部门考核-${card.period.label}.xlsx`, `scorecards-${card.period.from}-${card.period.to}.xlsx`);

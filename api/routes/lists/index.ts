@@ -6,6 +6,7 @@ import { queryList } from '../../../db/queries/lists.js';
 import { visibleMeasures } from '../../plugins/access.js';
 import { principalOf } from '../../plugins/auth.js';
 import { errors } from '../../schemas/common.js';
+import { resolveDepartmentRef } from '../departments/service.js';
 import { LIST_NAMES, listKind, listPage, listQuery } from '../../schemas/lists.js';
 
 const routes: FastifyPluginAsyncZod = async (app) => {
@@ -16,14 +17,15 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['lists'],
         summary: '清单：筛选、排序、分页，并给出每个筛选项的计数',
-        params: z.object({ list: listKind }),
+        params: z.strictObject({ list: listKind }),
         querystring: listQuery,
         response: { 200: listPage, ...errors(400, 401, 404) },
       },
     },
     async (request) => {
       const { list } = request.params;
-      const page = await queryList(db, { ...request.query, list }, visibleMeasures(principalOf(request)));
+      const departmentId = await resolveDepartmentRef(db, 'departmentId', request.query.departmentId, 'query');
+      const page = await queryList(db, { ...request.query, departmentId, list }, visibleMeasures(principalOf(request)));
       return { list, name: LIST_NAMES[list], ...page };
     },
   );

@@ -5,14 +5,16 @@ import { eq } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { audit } from '../../../db/queries/audit.js';
 import { listEntryOf, measureHistory, measureSummaries, policyOf } from '../../../db/queries/measures.js';
-import { departments, measures } from '../../../db/schema/index.js';
+import { measures } from '../../../db/schema/index.js';
 import { MeasureActionError, type MeasureAction, type MeasureActionArgs } from '../../measure-client.js';
 import { conflict, forbidden, invalid } from '../../errors.js';
-import { findVisibleMeasure, OFFICE_ROLES } from '../../plugins/access.js';
+import { findVisibleMeasure, isOffice, OFFICE_ROLES } from '../../plugins/access.js';
 import { actorOf, principalOf, type Principal } from '../../plugins/auth.js';
 import { idempotencyKeyOf } from '../../plugins/idempotency.js';
 import { errors, idParams, type Role } from '../../schemas/common.js';
 import { actionBodies, createMeasureBody, dispatchResult, measureDetail, measureState, measureSummary, updateMeasureBody } from '../../schemas/measures.js';
+import { withDepartmentIds } from '../departments/service.js';
+import { describeDeadline, parseDeadline } from '../../../workflows/rules/deadline.js';
 import { createDraft, dispatchMeasure, rulesFor, updateDraft } from './service.js';
 
 const DEPARTMENT: Role[] = ['department'];
@@ -32,6 +34,19 @@ const ACTIONS: Record<MeasureAction, { path: string; roles: Role[]; summary: str
   flag: { path: 'flag', roles: OFFICE, summary: '挂牌督办或取消挂牌' },
 };
 
+/**
+ * A new deadline (延期) written as the import's 完成时限 is written — 2027年6月底前, 2027年第二季度 —
+ * or as 2027-06-30: the day it names, which the workflow takes as YYYY-MM-DD.
+ */
+export function readNewDeadline(text: string): { text: string; date: string; description: string } {
+  const parsed = parseDeadline(text);
+  if (!parsed.ok) throw invalid(`新的完成时限（newDeadline）无法识别：${parsed.error}`, 'newDeadline');
+  if (parsed.spec.kind !== 'date') {
+    throw invalid(`新的完成时限（newDeadline）应落在某一天（如 2027年6月底前、2027-06-30），「${text}」读作“${describeDeadline(parsed.spec)}” / newDeadline must name a day`, 'newDeadline');
+  }
+  return { text, date: parsed.spec.date, description: describeDeadline(parsed.spec) };
+}
+
 export function temporalUrl(settings: { temporalUiUrl: string | undefined; temporalNamespace: string }, measureId: string, workflowId: string | null): string | null {
   if (!settings.temporalUiUrl || !workflowId) return null;
   return `${settings.temporalUiUrl}/namespaces/${encodeURIComponent(settings.temporalNamespace)}/workflows/measure-${measureId}`;
@@ -50,7 +65,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     '/',
     { config: office, schema: { tags: ['measures'], summary: '新建措施（草稿）', body: createMeasureBody, response: { 201: measureSummary, ...errors(401, 403, 409, 422) } } },
     async (request, reply) => {
-      const { policyId, ...input } = request.body;
+      const { policyId, ...input } = await withDepartmentIds(db, request.body, ['leadDepartmentId', 'cooperatingDepartmentIds']);
       const id = await createDraft(db, policyId, input);
       await audit(db, { actor: principalOf(request), action: 'create', measureId: id, detail: { policyId, title: input.title } });
       return reply.status(201).send(await summary(id));
@@ -61,13 +76,15 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     '/:id',
     { schema: { tags: ['measures'], summary: '措施详情：时间线、进展反馈、督办记录、佐证材料', params: idParams, response: { 200: measureDetail, ...errors(401, 404) } } },
     async (request) => {
-      const m = await findVisibleMeasure(db, principalOf(request), request.params.id);
+      const p = principalOf(request);
+      const m = await findVisibleMeasure(db, p, request.params.id);
       const [base] = await measureSummaries(db, [m]);
       return {
         ...base!,
         policy: await policyOf(db, m.policyId),
         entry: await listEntryOf(db, m.id),
-        temporalUrl: temporalUrl(app.settings, m.id, m.workflowId),
+        // The Temporal UI has no sign-in of its own and offers cancellation: the office's and admins' only.
+        temporalUrl: isOffice(p) ? temporalUrl(app.settings, m.id, m.workflowId) : null,
         ...(await measureHistory(db, m.id)),
       };
     },
@@ -79,7 +96,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const p = principalOf(request);
       const m = await findVisibleMeasure(db, p, request.params.id);
-      await updateDraft(db, m, request.body);
+      await updateDraft(db, m, await withDepartmentIds(db, request.body, ['leadDepartmentId', 'cooperatingDepartmentIds']));
       await audit(db, { actor: p, action: 'update', measureId: m.id, detail: request.body as Record<string, unknown> });
       return summary(m.id);
     },
@@ -91,8 +108,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (request) => {
       const p = principalOf(request);
       const m = await findVisibleMeasure(db, p, request.params.id);
-      const { workflowId } = await dispatchMeasure(db, app.measures, m.id, actorOf(p));
-      return { id: m.id, workflowId, status: 'dispatched', temporalUrl: temporalUrl(app.settings, m.id, workflowId) };
+      const { workflowId, started } = await dispatchMeasure(db, app.measures, m.id, actorOf(p));
+      return { id: m.id, workflowId, status: 'dispatched', newlyDispatched: started, temporalUrl: temporalUrl(app.settings, m.id, workflowId) };
     },
   );
 
@@ -118,11 +135,14 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         // Rules stored before they were checked as the workflow checks them may be ones it cannot
         // run (0.5 working days): say so, naming the field, rather than wait on a failing workflow.
         await rulesFor(db, m.policyId, m.escalationPolicyVersion ?? 1, m.settingsOverride);
-        const args = await argsFor(action, request.body as Record<string, unknown>, p);
+        const body = request.body as Record<string, unknown>;
+        const readAs = typeof body.newDeadline === 'string' ? readNewDeadline(body.newDeadline) : undefined;
+        const args = await argsFor(action, readAs ? { ...body, newDeadline: readAs.date } : body, p);
         const key = idempotencyKeyOf(request);
         try {
           // The key is scoped to the person: two people's keys never collide as Update ids.
-          return await app.measures.act(m.id, action, args, key ? `${p.id}:${key}` : undefined);
+          const state = await app.measures.act(m.id, action, args, key ? `${p.id}:${key}` : undefined);
+          return readAs ? { ...state, newDeadlineReadAs: readAs } : state;
         } catch (err) {
           if (err instanceof MeasureActionError) throw err;
           const [now] = await db.select({ status: measures.status }).from(measures).where(eq(measures.id, m.id));
@@ -133,16 +153,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     );
   }
 
-  async function argsFor<A extends MeasureAction>(action: A, body: Record<string, unknown>, p: Principal): Promise<MeasureActionArgs[A]> {
+  async function argsFor<A extends MeasureAction>(action: A, given: Record<string, unknown>, p: Principal): Promise<MeasureActionArgs[A]> {
     const actor = actorOf(p);
+    const body = await withDepartmentIds(db, given, ['departmentId']);
     if (ACTIONS[action].ownDepartment) {
       const departmentId = (body.departmentId as string | undefined) ?? p.departmentId ?? undefined;
       if (!departmentId || departmentId !== p.departmentId) throw forbidden('只能以本部门身份操作 / you may act only for your own department', 'departmentId');
       return { ...body, departmentId, actor } as unknown as MeasureActionArgs[A];
-    }
-    if (action === 'reassignLead') {
-      const [d] = await db.select({ id: departments.id }).from(departments).where(eq(departments.id, body.departmentId as string));
-      if (!d) throw invalid(`部门「${String(body.departmentId)}」不存在 / unknown department`, 'departmentId');
     }
     return { ...body, actor } as unknown as MeasureActionArgs[A];
   }

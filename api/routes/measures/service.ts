@@ -135,7 +135,8 @@ export async function rulesFor(db: Database, policyId: string, version: number, 
   return mergeRules(base.data, own.data);
 }
 
-export async function dispatchMeasure(db: Database, client: MeasureClient, measureId: string, by: Actor): Promise<{ workflowId: string }> {
+/** Dispatches a draft; `started` is false when its workflow was already running (an earlier dispatch that had not finished). */
+export async function dispatchMeasure(db: Database, client: MeasureClient, measureId: string, by: Actor): Promise<{ workflowId: string; started: boolean }> {
   const [m] = await db.select().from(measures).where(eq(measures.id, measureId));
   if (!m) throw notFound('措施', 'id');
   if (m.status !== 'draft') throw conflict('ALREADY_DONE', '措施已交办 / already dispatched');
@@ -166,6 +167,6 @@ export async function dispatchMeasure(db: Database, client: MeasureClient, measu
   };
   // Should Temporal refuse or be unreachable, the measure stays a draft with its workflowId set,
   // no longer editable, and dispatching it again finishes the job.
-  await client.start(input);
-  return { workflowId };
+  const started = await client.startOnce(input);
+  return { workflowId, started };
 }

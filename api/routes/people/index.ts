@@ -5,6 +5,7 @@ import { audit } from '../../../db/queries/audit.js';
 import { principalOf } from '../../plugins/auth.js';
 import { errors, idParams } from '../../schemas/common.js';
 import { createPersonBody, person, updatePersonBody } from '../../schemas/people.js';
+import { withDepartmentIds } from '../departments/service.js';
 import { createPerson, peopleViews, personView, updatePerson } from './service.js';
 
 const routes: FastifyPluginAsyncZod = async (app) => {
@@ -21,7 +22,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     '/',
     { config, schema: { tags: ['people'], summary: '新增人员', body: createPersonBody, response: { 201: person, ...errors(401, 403, 409, 422) } } },
     async (request, reply) => {
-      const created = await createPerson(db, request.body);
+      const created = await createPerson(db, await withDepartmentIds(db, request.body, ['departmentId', 'leaderDepartmentIds']));
       const { password: _password, ...detail } = request.body;
       await audit(db, { actor: principalOf(request), action: 'person_created', detail: { personId: created.id, ...detail } });
       return reply.status(201).send(created);
@@ -33,7 +34,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     { config, schema: { tags: ['people'], summary: '修改人员（改密码、角色、部门或停用会使其会话失效）', params: idParams, body: updatePersonBody, response: { 200: person, ...errors(401, 403, 404, 409, 422) } } },
     async (request) => {
       const p = principalOf(request);
-      const updated = await updatePerson(db, request.params.id, request.body, p.id);
+      const updated = await updatePerson(db, request.params.id, await withDepartmentIds(db, request.body, ['departmentId', 'leaderDepartmentIds']), p.id);
       const { password, ...detail } = request.body;
       await audit(db, { actor: p, action: 'person_updated', detail: { personId: updated.id, ...detail, ...(password ? { passwordReset: true } : {}) } });
       return updated;

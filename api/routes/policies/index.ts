@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { audit } from '../../../db/queries/audit.js';
 import { measureSummaries } from '../../../db/queries/measures.js';
-import { areas, measures, policies } from '../../../db/schema/index.js';
+import { areas, measures } from '../../../db/schema/index.js';
 import { escalationRulesSchema } from '../../../workflows/rules/escalation-schema.js';
 import { ApiError, invalid } from '../../errors.js';
 import { OFFICE_ROLES, visibleMeasures } from '../../plugins/access.js';
@@ -15,16 +15,18 @@ import { errors, fieldLabel, idParams, text } from '../../schemas/common.js';
 import { measureSummary } from '../../schemas/measures.js';
 import { createPolicyBody, dispatchAllResult, escalationVersion, newEscalationVersionBody, policy } from '../../schemas/policies.js';
 import { dispatchMeasure } from '../measures/service.js';
-import { addEscalationVersion, currentRules, escalationVersions, insertPolicy, policyView } from './service.js';
+import { addEscalationVersion, currentRules, escalationVersions, insertPolicy, policyView, visiblePolicyIds } from './service.js';
 import type { Database } from '../../../db/client.js';
 
 const routes: FastifyPluginAsyncZod = async (app) => {
   const db = app.deps.database.db;
   const office = { roles: [...OFFICE_ROLES] };
 
-  app.get('/', { schema: { tags: ['policies'], summary: '政策文件列表', response: { 200: z.array(policy), ...errors(401) } } }, async () => {
-    const rows = await db.select({ id: policies.id }).from(policies).orderBy(asc(policies.createdAt), asc(policies.code));
-    return Promise.all(rows.map((r) => policyView(db, r.id)));
+  const seen = { description: '统筹协调部门与管理员看到全部政策文件；部门与分管领导只看到有本人可见措施（已交办）的文件，方面与计数也只含这些措施。' };
+
+  app.get('/', { schema: { tags: ['policies'], summary: '政策文件列表', ...seen, response: { 200: z.array(policy), ...errors(401) } } }, async (request) => {
+    const viewer = principalOf(request);
+    return Promise.all((await visiblePolicyIds(db, viewer)).map((id) => policyView(db, id, viewer)));
   });
 
   app.post(
@@ -39,13 +41,13 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     },
   );
 
-  app.get('/:id', { schema: { tags: ['policies'], summary: '政策文件详情', params: idParams, response: { 200: policy, ...errors(401, 404) } } }, (request) =>
-    policyView(db, request.params.id),
+  app.get('/:id', { schema: { tags: ['policies'], summary: '政策文件详情', ...seen, params: idParams, response: { 200: policy, ...errors(401, 404) } } }, (request) =>
+    policyView(db, request.params.id, principalOf(request)),
   );
 
   app.post(
     '/:id/areas',
-    { config: office, schema: { tags: ['policies'], summary: '增加方面', params: idParams, body: z.object({ title: text(200) }), response: { 201: policy, ...errors(401, 403, 404, 409, 422) } } },
+    { config: office, schema: { tags: ['policies'], summary: '增加方面', params: idParams, body: z.strictObject({ title: text(200) }), response: { 201: policy, ...errors(401, 403, 404, 409, 422) } } },
     async (request, reply) => {
       const p = await policyView(db, request.params.id);
       if (p.areas.some((a) => a.title === request.body.title)) throw new ApiError(409, 'AREA_EXISTS', '该方面已存在 / area exists', 'title');
@@ -59,7 +61,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     '/:id/measures',
     { schema: { tags: ['policies'], summary: '政策文件的措施（统筹协调部门可见草稿）', params: idParams, response: { 200: z.array(measureSummary), ...errors(401, 404) } } },
     async (request) => {
-      await policyView(db, request.params.id);
+      await policyView(db, request.params.id, principalOf(request));
       const rows = await db
         .select()
         .from(measures)
@@ -83,24 +85,30 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         .from(measures)
         .where(and(eq(measures.policyId, request.params.id), eq(measures.status, 'draft')))
         .orderBy(asc(measures.seq));
-      const dispatched: string[] = [];
+      const dispatched: Array<{ id: string; seq: number }> = [];
+      // Drafts whose workflow an earlier dispatch already started (its answer not yet projected), or
+      // that another dispatch took meanwhile: not this dispatch's doing, so listed apart.
+      const alreadyDispatched: Array<{ id: string; seq: number }> = [];
       const failed: Array<{ id: string; seq: number; code: string; message: string }> = [];
       // A few at a time: Temporal takes them quickly, and one failure does not stop the rest.
       for (let i = 0; i < drafts.length; i += 5) {
         await Promise.all(
           drafts.slice(i, i + 5).map(async (m) => {
             try {
-              await dispatchMeasure(db, app.measures, m.id, actorOf(p));
-              dispatched.push(m.id);
+              const { started } = await dispatchMeasure(db, app.measures, m.id, actorOf(p));
+              (started ? dispatched : alreadyDispatched).push(m);
             } catch (err) {
+              if (err instanceof ApiError && err.code === 'ALREADY_DONE') return void alreadyDispatched.push(m);
               const e = err as { code?: string; message: string };
               failed.push({ id: m.id, seq: m.seq, code: err instanceof ApiError ? err.code : 'DISPATCH_FAILED', message: err instanceof ApiError ? e.message : `交办失败 / dispatch failed: ${e.message}` });
             }
           }),
         );
       }
-      await audit(db, { actor: p, action: 'policy_dispatched', detail: { policyId: request.params.id, dispatched: dispatched.length, failed: failed.length } });
-      return { dispatched, failed };
+      const bySeq = (a: { seq: number }, b: { seq: number }) => a.seq - b.seq;
+      [dispatched, alreadyDispatched, failed].forEach((l) => l.sort(bySeq));
+      await audit(db, { actor: p, action: 'policy_dispatched', detail: { policyId: request.params.id, dispatched: dispatched.length, alreadyDispatched: alreadyDispatched.length, failed: failed.length } });
+      return { dispatched: dispatched.map((m) => m.id), alreadyDispatched: alreadyDispatched.map((m) => m.id), failed };
     },
   );
 

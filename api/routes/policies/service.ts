@@ -6,6 +6,8 @@ import { areas, escalationPolicies, measures, policies } from '../../../db/schem
 import { DEFAULT_RULES, type EscalationRules } from '../../../workflows/rules/escalation.js';
 import { escalationRulesSchema } from '../../../workflows/rules/escalation-schema.js';
 import { conflict, notFound } from '../../errors.js';
+import { isOffice, visibleMeasures } from '../../plugins/access.js';
+import type { Principal } from '../../plugins/auth.js';
 
 export interface PolicyMeta {
   code: string;
@@ -33,19 +35,25 @@ export async function insertPolicy(tx: Database, meta: PolicyMeta, areaTitles: s
   return { policy, areas: areaRows };
 }
 
-export async function policyView(db: Database, id: string) {
+/**
+ * A policy as `viewer` may see it. The office and admins (and the API itself, without a viewer) see
+ * every area and count; anyone else sees a policy only once a measure of it is theirs to see, and
+ * only the areas and counts of those measures — no drafts, no other departments' work.
+ */
+export async function policyView(db: Database, id: string, viewer?: Principal) {
   const [p] = await db.select().from(policies).where(eq(policies.id, id));
   if (!p) throw notFound('政策文件', 'id');
-  const areaRows = await db
-    .select({ id: areas.id, seq: areas.seq, title: areas.title, measures: sql<number>`(select count(*)::int from measures m where m.area_id = "areas"."id")` })
-    .from(areas)
-    .where(eq(areas.policyId, id))
-    .orderBy(asc(areas.seq));
+  const everything = !viewer || isOffice(viewer);
   const counts = await db
-    .select({ status: measures.status, n: sql<number>`count(*)::int` })
+    .select({ areaId: measures.areaId, status: measures.status, n: sql<number>`count(*)::int` })
     .from(measures)
-    .where(eq(measures.policyId, id))
-    .groupBy(measures.status);
+    .where(and(eq(measures.policyId, id), viewer ? visibleMeasures(viewer) : undefined))
+    .groupBy(measures.areaId, measures.status);
+  if (!everything && counts.length === 0) throw notFound('政策文件', 'id');
+  const areaRows = await db.select({ id: areas.id, seq: areas.seq, title: areas.title }).from(areas).where(eq(areas.policyId, id)).orderBy(asc(areas.seq));
+  const sum = (rows: typeof counts) => rows.reduce((n, r) => n + r.n, 0);
+  const measureCounts: Record<string, number> = {};
+  for (const c of counts) measureCounts[c.status] = (measureCounts[c.status] ?? 0) + c.n;
   return {
     id: p.id,
     code: p.code,
@@ -54,9 +62,20 @@ export async function policyView(db: Database, id: string) {
     issuedOn: p.issuedOn,
     escalationPolicyVersion: p.escalationPolicyVersion,
     createdAt: p.createdAt.toISOString(),
-    areas: areaRows,
-    measureCounts: Object.fromEntries(counts.map((c) => [c.status, c.n])) as Record<string, number>,
+    areas: areaRows.map((a) => ({ ...a, measures: sum(counts.filter((c) => c.areaId === a.id)) })).filter((a) => everything || a.measures > 0),
+    measureCounts,
   };
+}
+
+/** The ids of the policies `viewer` may see, oldest first. */
+export async function visiblePolicyIds(db: Database, viewer: Principal): Promise<string[]> {
+  const scope = visibleMeasures(viewer);
+  const rows = await db
+    .select({ id: policies.id })
+    .from(policies)
+    .where(isOffice(viewer) ? undefined : sql`exists (select 1 from measures where measures.policy_id = ${policies.id} and ${scope})`)
+    .orderBy(asc(policies.createdAt), asc(policies.code));
+  return rows.map((r) => r.id);
 }
 
 export async function escalationVersions(db: Database, policyId: string) {

@@ -9,9 +9,11 @@ import { currentMonth, dayRange, parsePeriod, scorecards, type Period } from '..
 import { addScoringRules, listScoringRules, type ScoringRulesVersion } from '../../../db/queries/scoring-rules.js';
 import { badRequest, conflict } from '../../errors.js';
 import { OFFICE_ROLES, visibleDepartmentIds } from '../../plugins/access.js';
-import { principalOf } from '../../plugins/auth.js';
+import { principalOf, type Principal } from '../../plugins/auth.js';
 import { errors } from '../../schemas/common.js';
 import { newScoringRules, scorecardPage, scorecardQuery, scoringRulesVersion } from '../../schemas/scorecards.js';
+import { resolveDepartmentRef } from '../departments/service.js';
+import type { Database } from '../../../db/client.js';
 
 export function periodOf(q: { period?: string | undefined; from?: string | undefined; to?: string | undefined }): Period {
   if (q.period) {
@@ -35,6 +37,16 @@ export const rulesView = (v: ScoringRulesVersion) => ({
   formula: describeScoring(v.rules),
 });
 
+/**
+ * The scorecard one may see; with `departmentId` (id, full name or short name, as the import takes a
+ * department) only that department's row, still ranked among all departments.
+ */
+export async function scorecardOf(db: Database, q: z.output<typeof scorecardQuery>, p: Principal) {
+  const departmentId = await resolveDepartmentRef(db, 'departmentId', q.departmentId, 'query');
+  const card = await scorecards(db, periodOf(q), await visibleDepartmentIds(db, p));
+  return departmentId ? { ...card, rows: card.rows.filter((r) => r.departmentId === departmentId) } : card;
+}
+
 const routes: FastifyPluginAsyncZod = async (app) => {
   const db = app.deps.database.db;
   const tags = ['scorecards'];
@@ -50,7 +62,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       },
     },
     async (request) => {
-      const card = await scorecards(db, periodOf(request.query), await visibleDepartmentIds(db, principalOf(request)));
+      const card = await scorecardOf(db, request.query, principalOf(request));
       return { period: card.period, rules: rulesView(card.rules), rows: card.rows };
     },
   );
