@@ -36,7 +36,7 @@ export async function loadDemo(db: Database, client: MeasureClient, log: (line: 
     pkg.measures.map((m, i) => ({ row: i + 1, seq: String(m.seq), area: m.area, measure: m.content, lead: m.leadDepartment, cooperating: m.cooperatingDepartments, deadline: m.deadline, target: m.target })),
     'json',
   );
-  const policy = await writeImport(db, pkg.policy, prepared);
+  const { policy } = await writeImport(db, pkg.policy, prepared);
 
   const usernames: string[] = [];
   const person = async (input: Parameters<typeof createPerson>[1]) => {
@@ -58,7 +58,7 @@ export async function loadDemo(db: Database, client: MeasureClient, log: (line: 
   for (const m of rows) await dispatchMeasure(db, client, m.id, by);
 
   // Carry a few measures along so that the supervision and closure lists are not empty.
-  const leadOf = new Map(prepared.measures.map((m) => [m.seq, m.leadDepartmentId]));
+  const leadOf = new Map(prepared.measures.map((m) => [m.seq, m.lead.id!]));
   const actAsLead = async (seq: number, step: (id: string, lead: Actor & { departmentId: string }) => Promise<unknown>) => {
     const m = rows.find((r) => r.seq === seq)!;
     const departmentId = leadOf.get(seq)!;

@@ -1,9 +1,12 @@
-// Reads a policy's measures from a workbook laid out as offices keep them: a title row, then a
-// header 序号 | 方面 | 措施 | 牵头单位 | 配合单位 | 完成时限 | 工作目标/预期成果, one measure a row.
-// 方面 is often a merged cell or written once for a group: a blank takes the one above.
+// Reads a policy's measures from a workbook laid out as offices keep them: above the header an
+// annex label ("附件1"), the 《…》 title row, perhaps a note or a date; then the header 序号 | 方面 |
+// 措施 | 牵头单位 | 配合单位 | 完成时限 | 工作目标/预期成果, one measure a row. 方面 is often a merged
+// cell, written once for a group, or a heading row of its own ("一、…" across the sheet); note rows
+// ("注：…", "填表人：…") may stand between or after the measures and are skipped, with a warning.
 import ExcelJS from 'exceljs';
 import { ApiError, type CellError } from '../errors.js';
 import { textProblem } from '../schemas/common.js';
+import { titleFromRows, type SheetTitle } from './title.js';
 
 export type ImportColumn = 'seq' | 'area' | 'measure' | 'lead' | 'cooperating' | 'deadline' | 'target';
 
@@ -25,10 +28,12 @@ export interface SheetRow {
 }
 
 export interface SheetContent {
-  /** The title row above the header, if any (e.g. 《…若干措施》责任分工清单). */
-  title: string | null;
+  /** The policy's title found above the header, or null when none is there (only placeholders, annex labels, notes). */
+  title: SheetTitle | null;
   sheetName: string;
   rows: SheetRow[];
+  /** Rows read as notes and skipped, for the office to see. */
+  skipped: CellError[];
 }
 
 const norm = (s: string) => s.normalize('NFKC').replace(/\s+/g, '').replace(/（/g, '(').replace(/）/g, ')');
@@ -45,6 +50,28 @@ export function cellText(value: ExcelJS.CellValue): string {
     return '';
   }
   return String(value).trim();
+}
+
+/** A 序号 as offices write it: 12, １２, 12., （12）, 第12条. */
+export const SEQ = /^(?:第|[（(])?\d{1,6}(?:[条项.、)）])?$/;
+
+/** "一、优化…", "（一）…", "第一部分 …": a heading that names the 方面 of the rows below it. */
+const AREA_HEADING = /^(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十]+[)）]|第[一二三四五六七八九十\d]+(?:部分|方面))/;
+
+/**
+ * What a row below the header is: a measure; a heading naming the 方面 of the rows below (a cell
+ * merged across the sheet, or only 方面 filled); or a note ("注：…", "填表人：…", anything merged
+ * across that is not a measure). A row with a number in 序号 or its own text in 措施 is a measure,
+ * however wrong the rest is: its errors are reported, never skipped.
+ */
+function kindOf(cells: Record<ImportColumn, string>): 'measure' | 'area' | 'note' {
+  const seq = cells.seq.normalize('NFKC').replace(/\s+/g, '');
+  if (SEQ.test(seq)) return 'measure';
+  // A merged cell repeats its text in every column it covers: text only "its own" when it differs.
+  const own = (k: ImportColumn) => cells[k] !== '' && !(['seq', 'area'] as ImportColumn[]).some((o) => o !== k && cells[o] === cells[k]);
+  if (own('measure') || own('lead') || own('deadline')) return 'measure';
+  const text = [cells.seq, cells.area, cells.measure].find((t) => t !== '') ?? '';
+  return AREA_HEADING.test(text.normalize('NFKC').trim()) ? 'area' : 'note';
 }
 
 export async function readPolicyWorkbook(data: Buffer): Promise<SheetContent> {
@@ -71,9 +98,10 @@ export async function readPolicyWorkbook(data: Buffer): Promise<SheetContent> {
       }
       if (errors.length) throw importFailed(errors);
 
-      // The title is the top-most text above the header (a row beneath it may hold notes or a date).
-      let title: string | null = null;
-      for (let t = 1; t < r && title === null; t++) {
+      // Above the header: the annex label, the title, notes, a date. Each row's texts, once each
+      // (a merged title repeats in every cell it covers).
+      const above: Array<{ row: number; text: string }> = [];
+      for (let t = 1; t < r; t++) {
         const texts: string[] = [];
         ws.getRow(t).eachCell({ includeEmpty: false }, (cell) => {
           const x = cellText(cell.value);
@@ -81,17 +109,33 @@ export async function readPolicyWorkbook(data: Buffer): Promise<SheetContent> {
           if (problem) errors.push({ row: t, column: '标题', message: `第${t}行「标题」：${problem}` });
           if (x && !texts.includes(x)) texts.push(x);
         });
-        if (errors.length) throw importFailed(errors);
-        if (texts.length) title = texts.join(' ').replace(/\s+/g, ' ');
+        if (texts.length) above.push({ row: t, text: texts.join(' ').replace(/\s+/g, ' ') });
       }
+      if (errors.length) throw importFailed(errors);
 
       const rows: SheetRow[] = [];
+      const skipped: CellError[] = [];
+      let heading = '';
       for (let i = r + 1; i <= ws.rowCount; i++) {
         const cells = Object.fromEntries(IMPORT_COLUMNS.map((c) => [c.key, found.has(c.key) ? cellText(ws.getRow(i).getCell(found.get(c.key)!).value) : ''])) as Record<ImportColumn, string>;
         if (Object.values(cells).every((v) => v === '')) continue;
+        const kind = kindOf(cells);
+        if (kind === 'area') {
+          heading = [cells.seq, cells.area, cells.measure].find((t) => t !== '')!;
+          continue;
+        }
+        if (kind === 'note') {
+          const text = [...new Set(Object.values(cells).filter(Boolean))].join(' ');
+          const shown = [...text.replace(/\s+/g, ' ')].slice(0, 30).join('');
+          skipped.push({ row: i, column: COLUMN_NAME.seq, message: `第${i}行不是措施（没有序号和措施内容），作为说明行跳过：「${shown}${[...text].length > 30 ? '……' : ''}」` });
+          continue;
+        }
+        // A heading row names the 方面 of the measures below it that name none themselves.
+        if (!cells.area && heading) cells.area = heading;
+        else if (cells.area) heading = '';
         rows.push({ row: i, cells });
       }
-      return { title, sheetName: ws.name, rows };
+      return { title: titleFromRows(above), sheetName: ws.name, rows, skipped };
     }
   }
   throw new ApiError(
@@ -104,5 +148,5 @@ export async function readPolicyWorkbook(data: Buffer): Promise<SheetContent> {
 
 export function importFailed(errors: CellError[]): ApiError {
   const shown = errors.slice(0, 3).map((e) => e.message).join('；');
-  return new ApiError(422, 'IMPORT_INVALID', `导入失败，共${errors.length}处错误，未导入任何内容：${shown}${errors.length > 3 ? '……' : ''}`, undefined, errors);
+  return new ApiError(422, 'IMPORT_INVALID', `导入失败，共${errors.length}处错误，未导入任何内容：${shown}${errors.length > 3 ? '……' : ''}`, errors[0]?.field, errors);
 }

@@ -3,7 +3,6 @@
 // widths, A4 landscape fitted to the page width, page numbers in the footer.
 import ExcelJS from 'exceljs';
 import type { FastifyReply } from 'fastify';
-import { IMPORT_COLUMNS } from './read-policy.js';
 
 export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
@@ -14,8 +13,8 @@ export interface Column {
 }
 
 const thin: Partial<ExcelJS.Border> = { style: 'thin', color: { argb: 'FF808080' } };
-const border: Partial<ExcelJS.Borders> = { top: thin, left: thin, bottom: thin, right: thin };
-const BODY_FONT = { name: '宋体', size: 11 };
+export const border: Partial<ExcelJS.Borders> = { top: thin, left: thin, bottom: thin, right: thin };
+export const BODY_FONT = { name: '宋体', size: 11 };
 export const RAG_FILL: Record<string, string> = { red: 'FFF4B6B6', yellow: 'FFFFE699', green: 'FFC6E0B4' };
 
 /**
@@ -132,50 +131,5 @@ export function newWorkbook(): ExcelJS.Workbook {
   const wb = new ExcelJS.Workbook();
   wb.creator = '三张清单 three-lists';
   wb.created = new Date();
-  return wb;
-}
-
-/** The import template: the layout with one example row, how to fill it in, and the department names. */
-export async function templateWorkbook(departments: Array<{ id: string; name: string; shortName: string | null }>): Promise<ExcelJS.Workbook> {
-  const wb = newWorkbook();
-  const columns: Column[] = IMPORT_COLUMNS.map((c) => ({ header: c.header, width: c.width, align: c.key === 'seq' ? 'center' : 'left' }));
-  const ws = officeSheet(wb, '措施清单', '《（政策文件名称）》责任分工清单', '填写说明见“填写说明”工作表；部门名称见“部门名称”工作表', columns);
-  addRow(ws, columns, [
-    1,
-    '一、优化创新平台建设',
-    '健全实验平台体系。推进重大科技基础设施等创新平台加快科研攻关，推动科技资源开放共享。',
-    departments[0]?.shortName ?? departments[0]?.name ?? '省卫生健康委',
-    departments.slice(1, 3).map((d) => d.shortName ?? d.name).join('、') || '省科技厅、省财政厅',
-    '2025年底前',
-    '建成一批高能级创新平台',
-  ]);
-
-  const help = wb.addWorksheet('填写说明');
-  help.columns = [{ width: 18 }, { width: 90 }];
-  const rows: Array<[string, string]> = [
-    ['列', '填写要求'],
-    ['序号', '正整数，同一文件内不重复；留空时按上一行加1。'],
-    ['方面', '措施所属方面，如“一、优化创新平台建设”；同一方面的连续各行可只填第一行或合并单元格。'],
-    ['措施', '措施内容；第一句（句号前、40字以内）作为措施名称。'],
-    ['牵头单位', '一个部门，填写全称或简称（见“部门名称”表）；填写多个时第一个为牵头单位，其余作为配合单位。'],
-    ['配合单位', '可填写多个，以顿号、逗号、分号或换行分隔；可留空。'],
-    ['完成时限', '如：2025年6月底前、2025年底前、2025年第三季度、2025年10月31日、2026年3月、每年12月底前、2025年起持续推进、长期坚持。'],
-    ['工作目标/预期成果', '可留空。'],
-    ['导入规则', '全部行检查无误才会导入；有错误时一次列出所有出错的行和列，不会导入任何内容。'],
-  ];
-  for (const [i, r] of rows.entries()) {
-    const row = help.addRow(r);
-    row.eachCell((c) => {
-      c.border = border;
-      c.alignment = { vertical: 'middle', wrapText: true };
-      c.font = i === 0 ? { name: '黑体', size: 11, bold: true } : BODY_FONT;
-    });
-  }
-
-  const names = wb.addWorksheet('部门名称');
-  names.columns = [{ header: '部门全称', width: 40 }, { header: '简称', width: 20 }, { header: '编号', width: 16 }];
-  names.getRow(1).font = { name: '黑体', size: 11, bold: true };
-  for (const d of departments) names.addRow([d.name, d.shortName ?? '', d.id]);
-  names.views = [{ state: 'frozen', ySplit: 1 }];
   return wb;
 }

@@ -1,17 +1,24 @@
 import { relations } from 'drizzle-orm';
-import { date, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { date, index, integer, jsonb, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 
 /** 政策文件: a package of measures, e.g. 《若干措施》. */
-export const policies = pgTable('policies', {
-  id: uuid('id').primaryKey().defaultRandom(),
-  code: text('code').notNull().unique(),
-  title: text('title').notNull(),
-  issuer: text('issuer'),
-  issuedOn: date('issued_on'),
-  // The escalation policy version new measures of this policy run under.
-  escalationPolicyVersion: integer('escalation_policy_version').notNull().default(1),
-  createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
-});
+export const policies = pgTable(
+  'policies',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    code: text('code').notNull().unique(),
+    title: text('title').notNull(),
+    issuer: text('issuer'),
+    issuedOn: date('issued_on'),
+    // The escalation policy version new measures of this policy run under.
+    escalationPolicyVersion: integer('escalation_policy_version').notNull().default(1),
+    // What an import read (its measures, as written): the same workbook sent twice is recognised
+    // and refused unless the office confirms it. Null for policies made by hand.
+    importFingerprint: text('import_fingerprint'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+  },
+  (t) => [index('policies_import_fingerprint_idx').on(t.importFingerprint)],
+);
 
 /** 方面: a group of measures inside a policy. */
 export const areas = pgTable(

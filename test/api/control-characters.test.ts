@@ -147,6 +147,7 @@ describe('control characters', () => {
         { seq: '1', area: '一、测试方面', title: '测试措施', content: '推进测试工作。', leadDepartment: '市卫生健康委', cooperatingDepartments: ['市财政局'], deadline: '2030年底前', target: '完成测试' },
         { seq: '2', area: '一、测试方面', content: '继续推进。', leadDepartment: '市财政局', cooperatingDepartments: '市人社局、市医保局', deadline: '2030年第二季度', target: '完成' },
       ],
+      createDepartments: ['市数据局'],
     };
     // The unpoisoned package is fine (a dry run writes nothing).
     const dry = await api.post('office', '/api/import/policies?dryRun=true', body);

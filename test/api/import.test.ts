@@ -28,7 +28,7 @@ async function template(): Promise<ExcelJS.Workbook> {
 describe('the Excel template', () => {
   it('has the office layout, instructions and the department names, and imports as filled in', async () => {
     const wb = await template();
-    expect(wb.worksheets.map((w) => w.name)).toEqual(['措施清单', '填写说明', '部门名称']);
+    expect(wb.worksheets.map((w) => w.name)).toEqual(['措施清单', '填写说明', '部门名称', '部门列表']);
     const ws = wb.getWorksheet('措施清单')!;
     expect((ws.getRow(3).values as unknown[]).slice(1)).toEqual(['序号', '方面', '措施', '牵头单位', '配合单位', '完成时限', '工作目标/预期成果']);
     expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 3 });
@@ -49,11 +49,16 @@ describe('the Excel template', () => {
     const dry = await upload('/api/import/policies/excel?dryRun=true', data);
     expect(dry.statusCode, dry.body).toBe(200);
     expect(dry.json()).toMatchObject({ dryRun: true, policy: null, measures: 3, areas: ['强化运营管理', '加强绩效考核'] });
-    expect(dry.json().preview).toEqual([
-      { seq: 1, area: '强化运营管理', title: '健全运营管理体系', deadlineText: '2027年6月底前', leadDepartmentId: 'health', cooperatingDepartmentIds: ['finance', 'hrss'] },
-      { seq: 2, area: '强化运营管理', title: '推进业财融合', deadlineText: '2027年第二季度', leadDepartmentId: 'health', cooperatingDepartmentIds: ['finance', 'medsec'] },
-      { seq: 3, area: '加强绩效考核', title: '完善绩效考核指标', deadlineText: '每年12月底前', leadDepartmentId: 'hrss', cooperatingDepartmentIds: ['health'] },
+    expect(dry.json()).toMatchObject({ ready: true, blockers: [], unknownDepartments: [], title: { text: '关于加强公立医院运营管理的若干措施', source: 'sheet', row: 1 } });
+    expect(dry.json().preview).toMatchObject([
+      { row: 4, seq: 1, area: '强化运营管理', title: '健全运营管理体系', deadlineText: '2027年6月底前', leadDepartmentId: 'health', cooperatingDepartmentIds: ['finance', 'hrss'] },
+      { row: 5, seq: 2, area: '强化运营管理', title: '推进业财融合', deadlineText: '2027年第二季度', leadDepartmentId: 'health', cooperatingDepartmentIds: ['finance', 'medsec'] },
+      { row: 6, seq: 3, area: '加强绩效考核', title: '完善绩效考核指标', deadlineText: '每年12月底前', leadDepartmentId: 'hrss', cooperatingDepartmentIds: ['health'] },
     ]);
+    // Each row's deadline as read: the kind, the last day, how it reads, the text as written.
+    expect(dry.json().preview[0].deadline).toEqual({ text: '2027年6月底前', kind: 'date', date: '2027-06-30', description: '2027年6月30日', passed: false });
+    expect(dry.json().preview[2].deadline).toMatchObject({ text: '每年12月底前', kind: 'yearly', date: expect.stringMatching(/^\d{4}-12-31$/), description: '每年12月31日', passed: false });
+    expect(dry.json().preview[0].leadDepartment).toEqual({ name: '市卫生健康委', id: 'health' });
     // Two lead departments: the first leads, the other cooperates, and the office is told.
     expect(dry.json().warnings).toEqual([{ row: 6, column: '牵头单位', message: expect.stringContaining('第6行「牵头单位」：填写了2个牵头单位，以「市人社局」为牵头单位') }]);
     expect(await count('policies')).toBe(before);
@@ -92,7 +97,9 @@ describe('JSON import', () => {
       '3:牵头单位',
       '3:完成时限',
     ]);
-    expect(res.json().errors[0].message).toBe('第1项「配合单位」：未找到部门「市不存在局」（可填写部门全称或简称）');
+    // An unknown department is one problem (not one per cell), which says how to go on.
+    expect(res.json().errors[0]).toMatchObject({ field: 'createDepartments', message: expect.stringMatching(/^第1项「配合单位」：未找到部门「市不存在局」。可填写已有部门的全称或简称；或随导入新建/) });
+    expect(res.json().errors[1]).toMatchObject({ field: 'measures.1.seq', message: '第2项「序号」：序号1与第1项重复' });
     expect(res.json().errors[7].message).toContain('2026年2月没有30日');
     expect([await count('policies'), await count('measures'), await count('areas')]).toEqual(before);
   });

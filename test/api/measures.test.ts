@@ -43,7 +43,7 @@ describe('drafts and dispatch', () => {
 
     const dispatched = await api.post('office', `/api/measures/${draft.id}/dispatch`);
     expect(dispatched.statusCode, dispatched.body).toBe(200);
-    expect(dispatched.json()).toEqual({ id: draft.id, workflowId: `measure-${draft.id}`, status: 'dispatched', temporalUrl: `http://temporal-ui.test/namespaces/default/workflows/measure-${draft.id}` });
+    expect(dispatched.json()).toEqual({ id: draft.id, workflowId: `measure-${draft.id}`, status: 'dispatched', newlyDispatched: true, temporalUrl: `http://temporal-ui.test/namespaces/default/workflows/measure-${draft.id}` });
     await waitForList(api, draft.id, 'responsibility');
     expectErrorShape(await api.post('office', `/api/measures/${draft.id}/dispatch`), 409, 'ALREADY_DONE');
     expectErrorShape(await api.req('office', 'PATCH', `/api/measures/${draft.id}`, { title: '交办后改名' }), 409, 'INVALID_STATE');

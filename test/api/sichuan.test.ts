@@ -24,7 +24,9 @@ describe('the Sichuan package (6 areas, 20 measures, 15 departments)', () => {
     });
     expect(res.statusCode, res.body).toBe(201);
     const body = res.json();
-    expect(body).toMatchObject({ dryRun: false, measures: 20, warnings: [] });
+    expect(body).toMatchObject({ dryRun: false, measures: 20, unknownDepartments: [], createdDepartments: [] });
+    // The only warnings: deadlines that have already passed (the package was written for 2025–2026).
+    expect(body.warnings.every((w: { column: string; message: string }) => w.column === '完成时限' && w.message.includes('已经过去'))).toBe(true);
     expect(body.areas).toEqual(sichuan.areas);
     expect(body.policy).toMatchObject({ code: sichuan.policy.code, title: sichuan.policy.title, issuedOn: sichuan.policy.issuedOn, escalationPolicyVersion: 1, measureCounts: { draft: 20 } });
     expect(body.policy.areas.map((a: { measures: number }) => a.measures)).toEqual([3, 3, 4, 2, 3, 5]);
@@ -48,12 +50,15 @@ describe('the Sichuan package (6 areas, 20 measures, 15 departments)', () => {
     expect(measures.find((m: { seq: number }) => m.seq === 20).deadlineSpec).toEqual({ kind: 'date', date: '2026-12-31', granularity: 'day' });
   });
 
-  it('imports the same package from JSON, and refuses the same code twice', async () => {
+  it('knows the same package sent as JSON for a repeat, imports it when confirmed, and refuses the same code twice', async () => {
     const payload = { policy: { ...sichuan.policy, code: `${sichuan.policy.code}-json` }, measures: sichuan.measures };
-    const res = await api.post('office', '/api/import/policies', payload);
+    const repeat = expectErrorShape(await api.post('office', '/api/import/policies', payload), 409, 'REPEAT_IMPORT');
+    expect(repeat).toMatchObject({ field: 'confirmRepeat', existingPolicy: { id: policyId, code: sichuan.policy.code } });
+    expect(repeat.message).toContain(`《${sichuan.policy.title}》`);
+    const res = await api.post('office', '/api/import/policies?confirmRepeat=true', payload);
     expect(res.statusCode, res.body).toBe(201);
-    expect(res.json()).toMatchObject({ measures: 20, areas: sichuan.areas, policy: { measureCounts: { draft: 20 } } });
-    const again = await api.post('office', '/api/import/policies', payload);
+    expect(res.json()).toMatchObject({ measures: 20, areas: sichuan.areas, policy: { measureCounts: { draft: 20 } }, repeatOf: { id: policyId } });
+    const again = await api.post('office', '/api/import/policies?confirmRepeat=true', payload);
     expectErrorShape(again, 409, 'CODE_TAKEN');
   });
 

@@ -1,71 +1,147 @@
 // 导入政策文件: from JSON, or from an Excel workbook sent as the request body; all or nothing,
-// with every bad row and column reported at once. `?dryRun=true` checks without writing.
+// with every bad row and column reported at once. `?dryRun=true` checks without writing and shows,
+// row by row, the title and the deadline each measure will get, the departments not known yet, and
+// what would stop the import as asked (no title, unknown departments, a repeat of earlier content).
 import { randomBytes } from 'node:crypto';
+import { asc } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { audit } from '../../../db/queries/audit.js';
+import { departments } from '../../../db/schema/index.js';
+import { shanghaiDate } from '../../../workflows/rules/calendar.js';
+import { describeDeadline } from '../../../workflows/rules/deadline.js';
 import { ApiError, badRequest, invalid } from '../../errors.js';
 import { readPolicyWorkbook } from '../../excel/read-policy.js';
-import { sendWorkbook, templateWorkbook } from '../../excel/write.js';
+import { isPlaceholder } from '../../excel/title.js';
+import { templateWorkbook } from '../../excel/template.js';
+import { sendWorkbook } from '../../excel/write.js';
 import { OFFICE_ROLES } from '../../plugins/access.js';
 import { principalOf } from '../../plugins/auth.js';
-import { errors, isoDate, line, multiline, queryBool } from '../../schemas/common.js';
+import { errors, fieldError, isoDate, line, multiline, queryBool } from '../../schemas/common.js';
 import { policy, policyCode, policyMeta } from '../../schemas/policies.js';
 import { policyView, type PolicyMeta } from '../policies/service.js';
-import { prepareImport, writeImport, type ImportResult, type ImportRow } from './service.js';
-import { departments } from '../../../db/schema/index.js';
-import { asc } from 'drizzle-orm';
+import { blockersOf, earlierImport, MISSING_TITLE, prepareImport, repeatImport, splitDepartments, writeImport, type ImportResult, type ImportRow, type PreparedMeasure } from './service.js';
 
 export const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 
 const cell = z.union([multiline(20_000), z.number()]).optional();
 const cells = z.union([multiline(5_000), z.array(line(500)).max(100)]).optional();
 
-const jsonImportBody = z.object({
+const jsonImportBody = z.strictObject({
   policy: policyMeta,
   measures: z
     .array(
-      z.object({
+      z.strictObject({
         seq: cell,
         area: cell,
         title: line(200).optional(),
         content: cell.describe('措施内容'),
-        leadDepartment: cell.describe('牵头单位：部门全称或简称'),
+        leadDepartment: cell.describe('牵头单位：部门全称、简称或编号'),
         cooperatingDepartments: cells.describe('配合单位：数组，或以、，,;或换行分隔的文字'),
         deadline: cell.describe('完成时限，如 2025年6月底前'),
         target: cell.describe('工作目标/预期成果'),
       }),
     )
     .max(2000),
+  createDepartments: z.array(line(100).min(1)).max(500).optional().describe('清单中尚不存在、随本次导入新建的部门（名称）'),
 });
+
+const options = {
+  dryRun: queryBool.optional().describe('只检查，不写入：逐行给出措施名称与完成时限的读法、尚不存在的部门，以及导入前还须处理的问题'),
+  confirmRepeat: queryBool.optional().describe('内容与已导入的清单相同时仍导入（否则 409 REPEAT_IMPORT）'),
+  createUnknownDepartments: queryBool.optional().describe('清单中尚不存在的部门全部随本次导入新建（逐个记入审计）'),
+};
+
+const namedDepartment = z.object({ name: z.string().describe('清单中的写法'), id: z.string().nullable().describe('部门编号；null：尚不存在，导入时新建') });
 
 const importResult = z.object({
   policy: policy.nullable().describe('试导入（dryRun）时为 null'),
   dryRun: z.boolean(),
+  ready: z.boolean().describe('按本次参数能否导入（试导入时有用）'),
+  blockers: z.array(fieldError).describe('导入前还须处理的问题：缺少标题、尚不存在且未要求新建的部门、重复导入'),
+  title: z
+    .object({ text: z.string(), source: z.enum(['query', 'sheet', 'body']), row: z.number().int().nullable().describe('工作表中标题所在行') })
+    .nullable()
+    .describe('文件标题及其来源；null：未找到，须以参数 title 给出'),
   areas: z.array(z.string()),
   measures: z.number(),
-  warnings: z.array(z.object({ row: z.number(), column: z.string(), message: z.string() })),
+  warnings: z.array(fieldError).describe('不妨碍导入但须留意：完成时限已过、多个牵头单位、跳过的说明行'),
+  unknownDepartments: z
+    .array(
+      z.object({
+        name: z.string(),
+        uses: z.array(z.object({ row: z.number().int(), column: z.string() })).describe('使用该部门的每个单元格'),
+        similar: z.array(z.string()).describe('名称相近的已有部门'),
+        create: z.boolean().describe('本次导入是否新建'),
+      }),
+    )
+    .describe('系统中尚不存在的部门，每个只列一次'),
+  createdDepartments: z.array(z.object({ id: z.string(), name: z.string() })).describe('本次导入新建的部门'),
+  repeatOf: z.object({ id: z.string(), code: z.string(), title: z.string(), createdAt: z.string() }).nullable().describe('内容相同的已导入文件'),
   preview: z
-    .array(z.object({ seq: z.number(), area: z.string().nullable(), title: z.string(), deadlineText: z.string(), leadDepartmentId: z.string(), cooperatingDepartmentIds: z.array(z.string()) }))
-    .optional(),
+    .array(
+      z.object({
+        row: z.number().int().describe('工作表行号（JSON 为第几项）'),
+        seq: z.number(),
+        area: z.string().nullable(),
+        title: z.string().describe('措施名称：给出的 title，或措施内容的第一句'),
+        deadline: z.object({
+          text: z.string().describe('原文'),
+          kind: z.enum(['date', 'yearly', 'ongoing']),
+          date: z.string().nullable().describe('完成时限的最后一天（YYYY-MM-DD）；每年一次的为下一次；长期的为 null'),
+          description: z.string().describe('读作，如 2026年6月30日、每年12月31日、长期'),
+          passed: z.boolean().describe('已经过去'),
+        }),
+        deadlineText: z.string(),
+        leadDepartment: namedDepartment,
+        leadDepartmentId: z.string().nullable(),
+        cooperatingDepartments: z.array(namedDepartment),
+        cooperatingDepartmentIds: z.array(z.string()).describe('已有的配合单位编号（尚不存在的见 cooperatingDepartments）'),
+      }),
+    )
+    .optional()
+    .describe('试导入时逐行给出'),
 });
 
-const excelQuery = z.object({
+const excelQuery = z.strictObject({
   code: policyCode.optional().describe('文件编号；省略时自动生成'),
-  title: line(300).min(1).optional().describe('文件标题；省略时取表头上方的标题行'),
+  title: line(300).min(1).optional().describe('文件标题；省略时取表头上方的《…》标题行'),
   issuer: line(300).optional(),
   issuedOn: isoDate.optional(),
-  dryRun: queryBool.optional(),
+  ...options,
+  createDepartments: line(5_000).min(1).optional().describe('随本次导入新建的部门名称，以、，,;分隔'),
 });
 
 const str = (v: string | number | undefined) => (v === undefined ? '' : String(v));
 
-/** 《加快培育…若干措施》责任分工清单 → 加快培育…若干措施 */
-function titleFromSheet(title: string | null): string | undefined {
-  if (!title) return undefined;
-  const quoted = /《([^》]+)》/.exec(title);
-  const t = (quoted ? quoted[1]! : title.replace(/(?:责任分工|任务分工|重点任务|三张)?清单$|(?:责任分工|任务分工)表$/, '')).trim();
-  return t || undefined;
+function previewOf(m: PreparedMeasure, now: number) {
+  const { kind } = m.deadlineSpec;
+  return {
+    row: m.row,
+    seq: m.seq,
+    area: m.area,
+    title: m.title,
+    deadline: {
+      text: m.deadlineText,
+      kind,
+      date: m.deadlineEndsAt === undefined ? null : shanghaiDate(m.deadlineEndsAt - 1),
+      description: describeDeadline(m.deadlineSpec),
+      passed: m.deadlineEndsAt !== undefined && m.deadlineEndsAt < now,
+    },
+    deadlineText: m.deadlineText,
+    leadDepartment: m.lead,
+    leadDepartmentId: m.lead.id,
+    cooperatingDepartments: m.cooperating,
+    cooperatingDepartmentIds: m.cooperating.flatMap((d) => (d.id ? [d.id] : [])),
+  };
+}
+
+/** A title given by the office must be one: "（政策文件名称）" or "附件1" is not. */
+function checkTitle(title: string, field: string): string {
+  if (isPlaceholder(title) || /^附\s*件\s*[0-9０-９一二三四五六七八九十]*$/.test(title.trim())) {
+    throw invalid(`文件标题「${title}」是占位文字或附件编号，不是文件标题：请填写政策文件的标题 / not a real title`, field);
+  }
+  return title;
 }
 
 const routes: FastifyPluginAsyncZod = async (app) => {
@@ -74,18 +150,39 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
   app.addContentTypeParser([XLSX, 'application/octet-stream'], { parseAs: 'buffer' }, (_request, body, done) => done(null, body));
 
-  const finish = async (request: Parameters<typeof principalOf>[0], meta: PolicyMeta, prepared: ImportResult, dryRun: boolean, source: string) => {
-    const base = { dryRun, areas: prepared.areas, measures: prepared.measures.length, warnings: prepared.warnings };
-    if (dryRun) {
-      return {
-        policy: null,
-        ...base,
-        preview: prepared.measures.map((m) => ({ seq: m.seq, area: m.area, title: m.title, deadlineText: m.deadlineText, leadDepartmentId: m.leadDepartmentId, cooperatingDepartmentIds: m.cooperatingDepartmentIds })),
-      };
+  type Title = { text: string; source: 'query' | 'sheet' | 'body'; row: number | null } | null;
+  interface Asked {
+    dryRun: boolean;
+    confirmRepeat: boolean;
+    source: string;
+  }
+
+  const finish = async (request: Parameters<typeof principalOf>[0], meta: Omit<PolicyMeta, 'title'>, title: Title, prepared: ImportResult, asked: Asked) => {
+    const now = Date.now();
+    const earlier = await earlierImport(db, prepared.fingerprint);
+    const base = {
+      dryRun: asked.dryRun,
+      title,
+      areas: prepared.areas,
+      measures: prepared.measures.length,
+      warnings: prepared.warnings,
+      unknownDepartments: prepared.unknownDepartments,
+      repeatOf: earlier ?? null,
+    };
+    if (asked.dryRun) {
+      const blockers = blockersOf(prepared, title?.text ?? null, earlier, asked.confirmRepeat);
+      return { policy: null, ready: blockers.length === 0, blockers, createdDepartments: [], ...base, preview: prepared.measures.map((m) => previewOf(m, now)) };
     }
-    const created = await writeImport(db, meta, prepared);
-    await audit(db, { actor: principalOf(request), action: 'policy_imported', detail: { policyId: created.id, code: created.code, source, measures: prepared.measures.length, areas: prepared.areas.length } });
-    return { policy: await policyView(db, created.id), ...base };
+    if (!title) throw invalid(MISSING_TITLE, 'title');
+    if (earlier && !asked.confirmRepeat) throw repeatImport(earlier);
+    const actor = principalOf(request);
+    const { policy: created, createdDepartments } = await writeImport(db, { ...meta, title: title.text }, prepared, { actor, confirmRepeat: asked.confirmRepeat });
+    await audit(db, {
+      actor,
+      action: 'policy_imported',
+      detail: { policyId: created.id, code: created.code, source: asked.source, measures: prepared.measures.length, areas: prepared.areas.length, createdDepartments, ...(earlier ? { repeatOf: earlier.id } : {}) },
+    });
+    return { policy: await policyView(db, created.id), ready: true, blockers: [], createdDepartments, ...base };
   };
 
   app.post(
@@ -95,12 +192,15 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       schema: {
         tags: ['policies'],
         summary: '从 JSON 导入政策文件及其措施（全部成功才写入）',
-        querystring: z.object({ dryRun: queryBool.optional() }),
+        querystring: z.strictObject(options),
         body: jsonImportBody,
         response: { 201: importResult, 200: importResult, ...errors(400, 401, 403, 409, 422) },
       },
     },
     async (request, reply) => {
+      const { policy: given, createDepartments } = request.body;
+      const { title: _title, ...meta } = given;
+      const title = checkTitle(given.title, 'policy.title');
       const rows: ImportRow[] = request.body.measures.map((m, i) => ({
         row: i + 1,
         seq: str(m.seq),
@@ -112,9 +212,11 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         deadline: str(m.deadline),
         target: str(m.target),
       }));
-      const prepared = await prepareImport(db, rows, 'json');
-      const dryRun = request.query.dryRun ?? false;
-      return reply.status(dryRun ? 200 : 201).send(await finish(request, request.body.policy, prepared, dryRun, 'json'));
+      const q = request.query;
+      const prepared = await prepareImport(db, rows, 'json', { createDepartments: q.createUnknownDepartments ? 'all' : createDepartments });
+      const dryRun = q.dryRun ?? false;
+      const result = await finish(request, meta, { text: title, source: 'body', row: null }, prepared, { dryRun, confirmRepeat: q.confirmRepeat ?? false, source: 'json' });
+      return reply.status(dryRun ? 200 : 201).send(result);
     },
   );
 
@@ -127,7 +229,9 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: '从 Excel 导入政策文件（请求体为 .xlsx 文件本身）',
         description:
           `请求体为工作簿文件，\`Content-Type: ${XLSX}\`（例：\`curl --data-binary @清单.xlsx -H 'Content-Type: ${XLSX}'\`）。` +
-          '表头为：序号、方面、措施、牵头单位、配合单位、完成时限、工作目标/预期成果（模板见 GET /api/import/template.xlsx）。部门按全称或简称匹配；配合单位可用、，,; 或换行分隔。',
+          '表头上方可有“附件1”、《…》标题行与说明行，标题取《…》中的文字（占位文字不取，此时须以参数 title 给出）。' +
+          '表头为：序号、方面、措施、牵头单位、配合单位、完成时限、工作目标/预期成果（模板见 GET /api/import/template.xlsx）。部门按全称、简称或编号匹配；配合单位可用、，,; 或换行分隔。' +
+          '尚不存在的部门每个列出一次，可用 createUnknownDepartments=true 或 createDepartments 随导入新建。内容与已导入的清单相同时答 409 REPEAT_IMPORT，确需再导入加 confirmRepeat=true。',
         querystring: excelQuery,
         consumes: [XLSX, 'application/octet-stream'],
         response: { 201: importResult, 200: importResult, ...errors(400, 401, 403, 409, 413, 415, 422) },
@@ -136,26 +240,23 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     async (request, reply) => {
       if (!Buffer.isBuffer(request.body)) throw new ApiError(415, 'UNSUPPORTED_MEDIA_TYPE', `请求体应为 .xlsx 文件，Content-Type: ${XLSX} / send the workbook itself`, 'file');
       if (request.body.length === 0) throw badRequest(`请求体应为 .xlsx 文件，Content-Type: ${XLSX} / send the workbook as the body`, 'file');
+      const q = request.query;
       const sheet = await readPolicyWorkbook(request.body);
-      const title = request.query.title ?? titleFromSheet(sheet.title);
-      if (!title) throw invalid('缺少文件标题：请在表头上方写标题行，或以参数 title 给出 / title required', 'title');
+      const title: Title = q.title ? { text: checkTitle(q.title, 'title'), source: 'query', row: null } : sheet.title ? { text: sheet.title.text, source: 'sheet', row: sheet.title.row } : null;
       const stamp = new Date().toISOString().slice(0, 10).replaceAll('-', '');
-      const meta: PolicyMeta = {
-        code: request.query.code ?? `IMP-${stamp}-${randomBytes(3).toString('hex')}`,
-        title: [...title].slice(0, 300).join(''),
-        issuer: request.query.issuer,
-        issuedOn: request.query.issuedOn,
-      };
+      const meta = { code: q.code ?? `IMP-${stamp}-${randomBytes(3).toString('hex')}`, issuer: q.issuer, issuedOn: q.issuedOn };
       const rows: ImportRow[] = sheet.rows.map((r) => ({ row: r.row, seq: r.cells.seq, area: r.cells.area, measure: r.cells.measure, lead: r.cells.lead, cooperating: r.cells.cooperating, deadline: r.cells.deadline, target: r.cells.target }));
-      const prepared = await prepareImport(db, rows, 'excel');
-      const dryRun = request.query.dryRun ?? false;
-      return reply.status(dryRun ? 200 : 201).send(await finish(request, meta, prepared, dryRun, `excel:${sheet.sheetName}`));
+      const prepared = await prepareImport(db, rows, 'excel', { createDepartments: q.createUnknownDepartments ? 'all' : q.createDepartments ? splitDepartments(q.createDepartments) : undefined });
+      prepared.warnings = [...sheet.skipped, ...prepared.warnings].sort((a, b) => (a.row ?? 0) - (b.row ?? 0));
+      const dryRun = q.dryRun ?? false;
+      const result = await finish(request, meta, title, prepared, { dryRun, confirmRepeat: q.confirmRepeat ?? false, source: `excel:${sheet.sheetName}` });
+      return reply.status(dryRun ? 200 : 201).send(result);
     },
   );
 
   app.get(
     '/template.xlsx',
-    { config: office, schema: { tags: ['policies'], summary: '下载 Excel 导入模板（含填写说明与部门名称表）', produces: [XLSX], response: errors(401, 403) } },
+    { config: office, schema: { tags: ['policies'], summary: '下载 Excel 导入模板（含填写说明与部门名称表，牵头单位、配合单位可从下拉列表选择）', produces: [XLSX], response: errors(401, 403) } },
     async (_request, reply) => {
       const depts = await db.select().from(departments).orderBy(asc(departments.name));
       return sendWorkbook(reply, await templateWorkbook(depts), '三张清单导入模板.xlsx', 'three-lists-import-template.xlsx');

@@ -1,10 +1,16 @@
 // Importing a policy package, from JSON or from an Excel workbook: every row is checked first and
-// every problem reported at once (unknown department, unreadable 完成时限, missing 牵头单位, …);
-// only a package without a single problem is written, in one transaction.
+// every problem reported at once (unreadable 完成时限, missing 牵头单位, …); only a package without a
+// single problem is written, in one transaction. A department the system does not know yet is listed
+// once, with every cell that names it, and can be created by the same import when the office says so.
+// The same content imported twice is recognised by its fingerprint and refused unless confirmed.
+import { createHash } from 'node:crypto';
+import { asc, eq, sql } from 'drizzle-orm';
 import type { Database } from '../../../db/client.js';
-import { assignments, departments, measures } from '../../../db/schema/index.js';
-import { parseDeadline, type DeadlineSpec } from '../../../workflows/rules/deadline.js';
-import type { CellError } from '../../errors.js';
+import { audit } from '../../../db/queries/audit.js';
+import { departmentResolver, normaliseName, similarNames } from '../../../db/queries/departments.js';
+import { assignments, departments, measures, policies } from '../../../db/schema/index.js';
+import { deadlineEndMs, describeDeadline, parseDeadline, type DeadlineSpec } from '../../../workflows/rules/deadline.js';
+import { ApiError, type CellError, type FieldError } from '../../errors.js';
 import { COLUMN_NAME, importFailed, type ImportColumn } from '../../excel/read-policy.js';
 import { textProblem } from '../../schemas/common.js';
 import { insertPolicy, type PolicyMeta } from '../policies/service.js';
@@ -23,7 +29,14 @@ export interface ImportRow {
   target: string;
 }
 
+/** A department as a row names it: its id when known, null when the import is to create it. */
+export interface NamedDepartment {
+  name: string;
+  id: string | null;
+}
+
 export interface PreparedMeasure {
+  row: number;
   seq: number;
   area: string | null;
   title: string;
@@ -31,18 +44,41 @@ export interface PreparedMeasure {
   target: string | null;
   deadlineText: string;
   deadlineSpec: DeadlineSpec;
-  leadDepartmentId: string;
-  cooperatingDepartmentIds: string[];
+  /** The end of the deadline, when it has one: for the dry run, and the warning when it has passed. */
+  deadlineEndsAt: number | undefined;
+  lead: NamedDepartment;
+  cooperating: NamedDepartment[];
+}
+
+export interface UnknownDepartment {
+  /** As first written in the package. */
+  name: string;
+  /** Every cell that names it. */
+  uses: Array<{ row: number; column: string }>;
+  /** Known departments with a name like it: perhaps a typo, not a new department. */
+  similar: string[];
+  /** The office asked for it to be created by this import. */
+  create: boolean;
 }
 
 export interface ImportResult {
   areas: string[];
   measures: PreparedMeasure[];
-  warnings: CellError[];
+  warnings: FieldError[];
+  unknownDepartments: UnknownDepartment[];
+  /** What was read, as written: the same package sent twice has the same fingerprint. */
+  fingerprint: string;
+  where: 'excel' | 'json';
+}
+
+export interface ImportOptions {
+  /** Create unknown departments: every one (`'all'`), or those named. */
+  createDepartments?: 'all' | string[] | undefined;
+  /** Compare deadlines with this instant (default now): a deadline already past is warned about. */
+  now?: number | undefined;
 }
 
 const MAX_ROWS = 2000;
-const norm = (s: string) => s.normalize('NFKC').replace(/\s+/g, '');
 /** A cell read as a name or a title: one line, however the cell was wrapped. */
 const oneLine = (s: string) => s.replace(/\s+/g, ' ').trim();
 
@@ -68,33 +104,38 @@ export function titleOf(text: string): string {
   return flat.length <= 40 ? flat.join('') : `${flat.slice(0, 38).join('')}……`;
 }
 
-export async function departmentMatcher(db: Database) {
-  const rows = await db.select({ id: departments.id, name: departments.name, shortName: departments.shortName }).from(departments);
-  const byName = new Map<string, string>();
-  for (const d of rows) {
-    byName.set(norm(d.name), d.id);
-    if (d.shortName) byName.set(norm(d.shortName), d.id);
-    byName.set(norm(d.id), d.id);
-  }
-  return (name: string) => byName.get(norm(name));
-}
+/** 2026年12月31日, the day a past deadline ended, for the warning. */
+const dayOf = (spec: DeadlineSpec) => describeDeadline(spec);
 
-/** Checks every row; throws one 422 listing every bad cell, or returns what to write. */
-export async function prepareImport(db: Database, rows: ImportRow[], where: 'excel' | 'json'): Promise<ImportResult> {
+/** Checks every row; throws one 422 listing every problem, or returns what to write. */
+export async function prepareImport(db: Database, rows: ImportRow[], where: 'excel' | 'json', options: ImportOptions = {}): Promise<ImportResult> {
   const errors: CellError[] = [];
-  const warnings: CellError[] = [];
-  const at = (row: number, column: ImportColumn, message: string) => {
-    const list = message.startsWith('!') ? warnings : errors;
-    const text = message.replace(/^!/, '');
-    list.push({ row, column: COLUMN_NAME[column], message: `${where === 'excel' ? `第${row}行` : `第${row}项`}「${COLUMN_NAME[column]}」：${text}` });
-  };
+  const warnings: FieldError[] = [];
+  const place = (row: number) => (where === 'excel' ? `第${row}行` : `第${row}项`);
+  const at = (list: FieldError[], row: number, column: ImportColumn, message: string) =>
+    list.push({ row, column: COLUMN_NAME[column], message: `${place(row)}「${COLUMN_NAME[column]}」：${message}`, ...(where === 'json' ? { field: `measures.${row - 1}.${JSON_FIELD[column]}` } : {}) });
   if (rows.length === 0) throw importFailed([{ row: 0, column: COLUMN_NAME.measure, message: '没有可导入的措施 / no measures' }]);
   if (rows.length > MAX_ROWS) throw importFailed([{ row: 0, column: COLUMN_NAME.measure, message: `一次最多导入${MAX_ROWS}项措施，实际${rows.length}项` }]);
 
-  const match = await departmentMatcher(db);
+  const resolve = await departmentResolver(db);
+  const unknown = new Map<string, UnknownDepartment>();
+  const toCreate = options.createDepartments === 'all' ? 'all' : new Set((options.createDepartments ?? []).map(normaliseName));
+  /** The department a cell names; an unknown one is noted once, with every cell that names it. */
+  const department = (name: string, row: number, column: ImportColumn): NamedDepartment => {
+    const id = resolve(name);
+    if (id) return { name, id };
+    const key = normaliseName(name);
+    const entry = unknown.get(key) ?? { name, uses: [], similar: similarNames(name, resolve.rows), create: toCreate === 'all' || toCreate.has(key) };
+    entry.uses.push({ row, column: COLUMN_NAME[column] });
+    unknown.set(key, entry);
+    return { name, id: null };
+  };
+  const same = (a: NamedDepartment, b: NamedDepartment) => (a.id ?? normaliseName(a.name)) === (b.id ?? normaliseName(b.name));
+
   const areas: string[] = [];
   const out: PreparedMeasure[] = [];
   const seqs = new Map<number, number>();
+  const now = options.now ?? Date.now();
   let currentArea: string | null = null;
   let lastSeq = 0;
 
@@ -102,7 +143,7 @@ export async function prepareImport(db: Database, rows: ImportRow[], where: 'exc
     let ok = true;
     const fail = (column: ImportColumn, message: string) => {
       ok = false;
-      at(r.row, column, message);
+      at(errors, r.row, column, message);
     };
     // A cell may be wrapped over lines, but no control character may reach the database.
     const cells: Array<[ImportColumn, string | string[]]> = [['seq', r.seq], ['area', r.area], ['measure', r.measure], ['lead', r.lead], ['cooperating', r.cooperating], ['deadline', r.deadline], ['target', r.target]];
@@ -110,8 +151,10 @@ export async function prepareImport(db: Database, rows: ImportRow[], where: 'exc
       const problem = [value].flat().map((v) => textProblem(v, 'multiline')).find(Boolean);
       if (problem) fail(column, problem);
     }
+    if (!ok) continue;
 
     let seq: number;
+    // Full-width digits (１２) read as 12; 第12条, （12）, 12. as 12.
     const seqText = r.seq.normalize('NFKC').replace(/^第|[条项.、)）\s]$/g, '').replace(/^[（(]/, '').trim();
     if (seqText === '') seq = lastSeq + 1;
     else if (/^\d{1,6}$/.test(seqText) && Number(seqText) >= 1) seq = Number(seqText);
@@ -119,7 +162,7 @@ export async function prepareImport(db: Database, rows: ImportRow[], where: 'exc
       fail('seq', `序号应为正整数，实际为「${r.seq}」`);
       seq = lastSeq + 1;
     }
-    if (seqs.has(seq)) fail('seq', `序号${seq}与${where === 'excel' ? `第${seqs.get(seq)}行` : `第${seqs.get(seq)}项`}重复`);
+    if (seqs.has(seq)) fail('seq', `序号${seq}与${place(seqs.get(seq)!)}重复`);
     seqs.set(seq, r.row);
     lastSeq = seq;
 
@@ -133,39 +176,37 @@ export async function prepareImport(db: Database, rows: ImportRow[], where: 'exc
     if (!content) fail('measure', '措施内容为空');
     else if (content.length > 10_000) fail('measure', '措施内容过长（最多10000字）');
 
-    const leads = splitDepartments(r.lead);
-    let leadId: string | undefined;
+    const leads = splitDepartments(r.lead).map((n) => department(n, r.row, 'lead'));
     if (leads.length === 0) fail('lead', '缺少牵头单位');
-    else {
-      const unknown = leads.filter((n) => !match(n));
-      for (const n of unknown) fail('lead', `未找到部门「${n}」（可填写部门全称或简称）`);
-      leadId = match(leads[0]!);
-      if (leads.length > 1 && !unknown.length) at(r.row, 'lead', `!填写了${leads.length}个牵头单位，以「${leads[0]}」为牵头单位，其余作为配合单位`);
-    }
+    else if (leads.length > 1) at(warnings, r.row, 'lead', `填写了${leads.length}个牵头单位，以「${leads[0]!.name}」为牵头单位，其余作为配合单位`);
+    const lead = leads[0];
 
-    const cooperating: string[] = [];
-    for (const n of [...leads.slice(1), ...splitDepartments(r.cooperating)]) {
-      const id = match(n);
-      if (!id) {
-        if (!leads.slice(1).includes(n)) fail('cooperating', `未找到部门「${n}」（可填写部门全称或简称）`);
-        continue;
-      }
-      if (id !== leadId && !cooperating.includes(id)) cooperating.push(id);
+    const cooperating: NamedDepartment[] = [];
+    for (const d of [...leads.slice(1), ...splitDepartments(r.cooperating).map((n) => department(n, r.row, 'cooperating'))]) {
+      if (lead && same(d, lead)) continue;
+      if (!cooperating.some((c) => same(c, d))) cooperating.push(d);
     }
 
     const deadlineText = oneLine(r.deadline);
     let spec: DeadlineSpec | undefined;
+    let endsAt: number | undefined;
     if (!deadlineText) fail('deadline', '缺少完成时限');
     else {
       const parsed = parseDeadline(deadlineText);
-      if (parsed.ok) spec = parsed.spec;
-      else fail('deadline', `无法识别「${deadlineText}」：${parsed.error}`);
+      if (parsed.ok) {
+        spec = parsed.spec;
+        endsAt = deadlineEndMs(spec, now);
+        if (endsAt !== undefined && endsAt < now) {
+          at(warnings, r.row, 'deadline', `「${deadlineText}」即${dayOf(spec)}，已经过去：交办后该措施立即逾期，督办按规则升级（可改写完成时限后再导入）`);
+        }
+      } else fail('deadline', `无法识别「${deadlineText}」：${parsed.error}`);
     }
     const target = r.target.trim();
     if (target.length > 5_000) fail('target', '工作目标过长（最多5000字）');
 
-    if (ok && leadId && spec) {
+    if (ok && lead && spec) {
       out.push({
+        row: r.row,
         seq,
         area: currentArea,
         title: oneLine(r.title ?? '') || titleOf(content),
@@ -173,20 +214,118 @@ export async function prepareImport(db: Database, rows: ImportRow[], where: 'exc
         target: target || null,
         deadlineText,
         deadlineSpec: spec,
-        leadDepartmentId: leadId,
-        cooperatingDepartmentIds: cooperating,
+        deadlineEndsAt: endsAt,
+        lead,
+        cooperating,
       });
     }
   }
-  if (errors.length) throw importFailed(errors);
-  return { areas, measures: out, warnings };
+  const unknownDepartments = [...unknown.values()];
+  if (toCreate !== 'all') {
+    for (const name of options.createDepartments ?? []) {
+      if (unknown.has(normaliseName(name))) continue;
+      const known = resolve(name);
+      warnings.push({ field: 'createDepartments', message: known ? `「${name}」已是系统中的部门，无需新建` : `「${name}」未在清单中使用，未新建` });
+    }
+  }
+  if (errors.length) throw importFailed([...errors, ...unknownDepartmentErrors(unknownDepartments, where)].sort(byCell));
+  return { areas, measures: out, warnings, unknownDepartments, fingerprint: fingerprintOf(rows), where };
 }
 
-/** Writes the policy, its areas, escalation version 1 and its measures as drafts: all or nothing. */
-export async function writeImport(db: Database, meta: PolicyMeta, prepared: ImportResult) {
+const COLUMN_ORDER = Object.values(COLUMN_NAME);
+/** Row by row, and within a row in the order of the columns. */
+const byCell = (a: CellError, b: CellError) => a.row - b.row || COLUMN_ORDER.indexOf(a.column) - COLUMN_ORDER.indexOf(b.column);
+
+const JSON_FIELD: Record<ImportColumn, string> = { seq: 'seq', area: 'area', measure: 'content', lead: 'leadDepartment', cooperating: 'cooperatingDepartments', deadline: 'deadline', target: 'target' };
+
+/** One problem per unknown department the import is not to create, naming every cell that uses it. */
+export function unknownDepartmentErrors(unknown: UnknownDepartment[], where: 'excel' | 'json'): CellError[] {
+  const place = (row: number) => (where === 'excel' ? `第${row}行` : `第${row}项`);
+  return unknown
+    .filter((u) => !u.create)
+    .map((u) => {
+      const [first] = u.uses;
+      const cells = u.uses.map((c) => `${place(c.row)}${c.column}`);
+      const shown = cells.length > 8 ? `${cells.slice(0, 8).join('、')}等` : cells.join('、');
+      const uses = u.uses.length > 1 ? `（共${u.uses.length}处：${shown}）` : '';
+      const similar = u.similar.length ? `；相近的已有部门：${u.similar.join('、')}` : '';
+      return {
+        row: first!.row,
+        column: first!.column,
+        field: 'createDepartments',
+        message: `${place(first!.row)}「${first!.column}」：未找到部门「${u.name}」${uses}。可填写已有部门的全称或简称${similar}；或随导入新建（createUnknownDepartments=true，或列入 createDepartments）`,
+      };
+    });
+}
+
+/** The package as written, reduced to what makes it the same package: its rows, not its title. */
+export function fingerprintOf(rows: ImportRow[]): string {
+  const canonical = rows.map((r) => [
+    r.seq.normalize('NFKC').trim(),
+    areaTitle(r.area),
+    oneLine(r.measure),
+    splitDepartments(r.lead).map(normaliseName),
+    splitDepartments(r.cooperating).map(normaliseName).sort(),
+    oneLine(r.deadline),
+    oneLine(r.target),
+  ]);
+  return `v1:${createHash('sha256').update(JSON.stringify(canonical)).digest('hex')}`;
+}
+
+/** The policy an earlier import of the same content made, if any. */
+export async function earlierImport(db: Database, fingerprint: string) {
+  const [row] = await db
+    .select({ id: policies.id, code: policies.code, title: policies.title, createdAt: policies.createdAt })
+    .from(policies)
+    .where(eq(policies.importFingerprint, fingerprint))
+    .orderBy(asc(policies.createdAt))
+    .limit(1);
+  return row ? { ...row, createdAt: row.createdAt.toISOString() } : undefined;
+}
+
+export function repeatImport(earlier: { id: string; code: string; title: string; createdAt: string }): ApiError {
+  return new ApiError(
+    409,
+    'REPEAT_IMPORT',
+    `内容相同的清单已于 ${earlier.createdAt.slice(0, 10)} 导入为《${earlier.title}》（文件编号 ${earlier.code}）：未再次导入。确需再导入一份，请加参数 confirmRepeat=true / the same content was imported before`,
+    'confirmRepeat',
+    undefined,
+    { existingPolicy: earlier },
+  );
+}
+
+/** A department id for a name: readable enough, the same for the same name, within the id rules. */
+export function departmentIdFor(name: string): string {
+  return `dept-${createHash('sha256').update(normaliseName(name)).digest('hex').slice(0, 10)}`;
+}
+
+export interface WriteOptions {
+  /** Who imports: recorded on the departments the import creates. */
+  actor?: { id: string; role: string } | null;
+  /** Import even when the same content was imported before. */
+  confirmRepeat?: boolean | undefined;
+}
+
+/**
+ * Writes the policy, its areas, escalation version 1, the departments it is to create and its
+ * measures as drafts: all or nothing. A repeat of earlier content (checked under a lock, so two
+ * imports of one workbook at once make one policy) is refused unless confirmed; an unknown
+ * department the office did not ask to create is refused too.
+ */
+export async function writeImport(db: Database, meta: PolicyMeta, prepared: ImportResult, options: WriteOptions = {}) {
+  const refused = unknownDepartmentErrors(prepared.unknownDepartments, prepared.where);
+  if (refused.length) throw importFailed(refused);
   return db.transaction(async (tx) => {
     const t = tx as unknown as Database;
+    await t.execute(sql`select pg_advisory_xact_lock(hashtext(${`import:${prepared.fingerprint}`}))`);
+    const earlier = await earlierImport(t, prepared.fingerprint);
+    if (earlier && !options.confirmRepeat) throw repeatImport(earlier);
+
+    const created = await createDepartments(t, prepared.unknownDepartments, options.actor ?? null);
+    const idOfDepartment = (d: NamedDepartment) => d.id ?? created.get(normaliseName(d.name))!;
+
     const { policy, areas } = await insertPolicy(t, meta, prepared.areas);
+    await t.update(policies).set({ importFingerprint: prepared.fingerprint }).where(eq(policies.id, policy.id));
     const areaId = new Map(areas.map((a) => [a.title, a.id]));
     const rows = await t
       .insert(measures)
@@ -206,10 +345,45 @@ export async function writeImport(db: Database, meta: PolicyMeta, prepared: Impo
     const idOf = new Map(rows.map((r) => [r.seq, r.id]));
     await t.insert(assignments).values(
       prepared.measures.flatMap((m) => [
-        { measureId: idOf.get(m.seq)!, departmentId: m.leadDepartmentId, role: 'lead' as const },
-        ...m.cooperatingDepartmentIds.map((departmentId) => ({ measureId: idOf.get(m.seq)!, departmentId, role: 'cooperating' as const })),
+        { measureId: idOf.get(m.seq)!, departmentId: idOfDepartment(m.lead), role: 'lead' as const },
+        ...m.cooperating.map((d) => ({ measureId: idOf.get(m.seq)!, departmentId: idOfDepartment(d), role: 'cooperating' as const })),
       ]),
     );
-    return policy;
+    const createdList = [...prepared.unknownDepartments].map((u) => ({ id: created.get(normaliseName(u.name))!, name: u.name }));
+    return { policy, createdDepartments: createdList };
   });
 }
+
+/**
+ * The departments the import is to create, audited one by one; a name someone created meanwhile is
+ * taken as it is. Returns each normalised name's id.
+ */
+async function createDepartments(tx: Database, unknown: UnknownDepartment[], actor: { id: string; role: string } | null): Promise<Map<string, string>> {
+  const ids = new Map<string, string>();
+  if (unknown.length === 0) return ids;
+  const inserted = await tx
+    .insert(departments)
+    .values(unknown.map((u) => ({ id: departmentIdFor(u.name), name: oneLine(u.name), kind: 'line_department' as const })))
+    .onConflictDoNothing()
+    .returning({ id: departments.id, name: departments.name });
+  const resolve = await departmentResolver(tx);
+  for (const u of unknown) {
+    const id = resolve(u.name);
+    if (!id) throw new ApiError(409, 'DEPARTMENT_CONFLICT', `部门「${u.name}」无法新建：编号 ${departmentIdFor(u.name)} 已被其他部门使用 / department id taken`, 'createDepartments');
+    ids.set(normaliseName(u.name), id);
+  }
+  for (const d of inserted) await audit(tx, { actor, action: 'department_created', detail: { departmentId: d.id, name: d.name, source: 'import' } });
+  return ids;
+}
+
+/** Why an import as asked would not go through, for the dry run (each also refuses the import). */
+export function blockersOf(prepared: ImportResult, title: string | null, earlier: { title: string; code: string; createdAt: string } | undefined, confirmRepeat: boolean): FieldError[] {
+  const out: FieldError[] = [];
+  if (!title) out.push({ field: 'title', message: MISSING_TITLE });
+  out.push(...unknownDepartmentErrors(prepared.unknownDepartments, prepared.where));
+  if (earlier && !confirmRepeat) out.push({ field: 'confirmRepeat', message: repeatImport({ id: '', ...earlier }).message });
+  return out;
+}
+
+export const MISSING_TITLE =
+  '未找到文件标题：表头上方没有《…》标题行（“附件1”、说明行与“（政策文件名称）”等占位文字不作标题）。请填写标题行，或以参数 title 给出文件标题 / title required';
