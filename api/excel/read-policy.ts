@@ -61,15 +61,16 @@ const AREA_HEADING = /^(?:[一二三四五六七八九十]+[、.．]|[（(][一�
 /**
  * What a row below the header is: a measure; a heading naming the 方面 of the rows below (a cell
  * merged across the sheet, or only 方面 filled); or a note ("注：…", "填表人：…", anything merged
- * across that is not a measure). A row with a number in 序号 or its own text in 措施 is a measure,
- * however wrong the rest is: its errors are reported, never skipped.
+ * across that is not a measure). A row with a number in 序号, or its own text in 措施 or 完成时限, is a
+ * measure however wrong the rest is: its errors are reported, never skipped.
  */
 function kindOf(cells: Record<ImportColumn, string>): 'measure' | 'area' | 'note' {
   const seq = cells.seq.normalize('NFKC').replace(/\s+/g, '');
   if (SEQ.test(seq)) return 'measure';
   // A merged cell repeats its text in every column it covers: text only "its own" when it differs.
   const own = (k: ImportColumn) => cells[k] !== '' && !(['seq', 'area'] as ImportColumn[]).some((o) => o !== k && cells[o] === cells[k]);
-  if (own('measure') || own('lead') || own('deadline')) return 'measure';
+  // Its own content or deadline makes a measure (a signature line may well have text under 牵头单位).
+  if (own('measure') || own('deadline')) return 'measure';
   const text = [cells.seq, cells.area, cells.measure].find((t) => t !== '') ?? '';
   return AREA_HEADING.test(text.normalize('NFKC').trim()) ? 'area' : 'note';
 }
