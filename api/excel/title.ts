@@ -25,7 +25,7 @@ export function isPlaceholder(text: string): boolean {
   if (t === '') return true;
   if (/^[([【〔<{].*[)\]】〕>}]$/.test(t)) return true;
   if (/[×xX*＊○□]{2,}/.test(t)) return true;
-  return /请填写|在此填写|政策文件名称|文件名称|文件标题|标题$/.test(t);
+  return /请填写|在此填写/.test(t) || /^(?:政策)?(?:文件)?(?:名称|标题)$/.test(t);
 }
 
 /** "《…》责任分工清单" → "…"; "…责任分工表" → "…". */
