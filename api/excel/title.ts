@@ -34,7 +34,7 @@ function titleOfLine(line: string): string | undefined {
   if (quoted) return quoted;
   if (/《[^》]*》/.test(line)) return undefined; // only placeholders in 《…》
   const bare = line
-    .replace(/(?:责任分工|任务分工|重点任务|三张)?清单$|(?:责任分工|任务分工)表$/, '')
+    .replace(/(?:(?:重点)?(?:工作)?任务|责任|三张)?(?:分工)?(?:清单|分工表|一览表)$/, '')
     .replace(/^关于印发/, '')
     .trim();
   return bare && !isPlaceholder(bare) ? bare : undefined;

@@ -10,7 +10,7 @@ const TYPES: Record<string, string> = {
   number: '数字',
   int: '整数',
   bigint: '整数',
-  boolean: 'true 或 false',
+  boolean: '布尔值（true 或 false）',
   array: '列表（数组）',
   object: '对象',
   null: '空值（null）',
@@ -26,6 +26,7 @@ function kindOf(input: unknown): string {
   if (input === null) return '空值（null）';
   if (Array.isArray(input)) return '列表（数组）';
   if (typeof input === 'number' && !Number.isFinite(input)) return '非有限数字';
+  if (typeof input === 'boolean') return '布尔值';
   return typeName(typeof input);
 }
 
@@ -50,6 +51,8 @@ export const zhError: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) return '请填写';
+      // 50.5 for a whole number: the value says more than its type.
+      if (issue.expected === 'int' && typeof issue.input === 'number') return `应为整数（实际为${issue.input}）`;
       return `应为${typeName(issue.expected)}（实际为${kindOf(issue.input)}）`;
     case 'too_small': {
       const n = Number(issue.minimum);

@@ -260,14 +260,15 @@ export function unknownDepartmentErrors(unknown: UnknownDepartment[], where: 'ex
 
 /** The package as written, reduced to what makes it the same package: its rows, not its title. */
 export function fingerprintOf(rows: ImportRow[]): string {
+  // Compared as normaliseName compares names: full-width as half-width, however the text was wrapped.
   const canonical = rows.map((r) => [
-    r.seq.normalize('NFKC').trim(),
-    areaTitle(r.area),
-    oneLine(r.measure),
+    normaliseName(r.seq),
+    normaliseName(areaTitle(r.area)),
+    normaliseName(r.measure),
     splitDepartments(r.lead).map(normaliseName),
     splitDepartments(r.cooperating).map(normaliseName).sort(),
-    oneLine(r.deadline),
-    oneLine(r.target),
+    normaliseName(r.deadline),
+    normaliseName(r.target),
   ]);
   return `v1:${createHash('sha256').update(JSON.stringify(canonical)).digest('hex')}`;
 }
