@@ -95,7 +95,7 @@ describe('a repeat import', () => {
     expect(confirmed.statusCode, confirmed.body).toBe(201);
     expect(confirmed.json().repeatOf.id).toBe(earlier.id);
     // A changed measure is new content.
-    const changed = await api.post('office', '/api/import/policies', json('改过的文件', [{ ...measures[0], deadline: '2031年9月底前' }, measures[1]]));
+    const changed = await api.post('office', '/api/import/policies', json('改过的文件', [{ ...measures[0]!, deadline: '2031年9月底前' }, measures[1]!]));
     expect(changed.statusCode, changed.body).toBe(201);
   });
 
@@ -130,7 +130,7 @@ describe('unknown departments', () => {
     ]);
 
     const refused = expectErrorShape(await api.post('office', '/api/import/policies', json('关于新部门测试的若干措施', measures, { createDepartments: ['市数据局'] })), 422, 'IMPORT_INVALID');
-    expect((refused as { errors: unknown[] }).errors).toHaveLength(1);
+    expect(refused.errors!).toHaveLength(1);
     expect(await count('departments')).toBe(departmentsBefore);
 
     const res = await api.post('office', '/api/import/policies', json('关于新部门测试的若干措施', measures, { createDepartments: ['市数据局', '市教育局'] }));

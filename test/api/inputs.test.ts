@@ -10,7 +10,6 @@ beforeAll(async () => {
 });
 afterAll(async () => api?.close());
 
-type Problem = { field?: string; message: string };
 
 async function supervised(title: string): Promise<string> {
   const id = await dispatchedMeasure(api, { title });
@@ -25,11 +24,11 @@ describe('unknown fields and every problem', () => {
     const id = await supervised('字段测试措施');
     const before = (await api.get('office', `/api/measures/${id}`)).json();
     const res = await api.post('health', `/api/measures/${id}/submit-progress`, { text: '推进中', percnt: 50 });
-    const body = expectErrorShape(res, 422, 'VALIDATION') as { field: string; errors: Problem[] };
+    const body = expectErrorShape(res, 422, 'VALIDATION');
     expect(body.field).toBe('percnt');
     expect(body.errors).toEqual([{ field: 'percnt', message: '不允许的字段「percnt」：此处没有这个字段，是否应为「percent」？ / unknown field' }]);
 
-    const several = expectErrorShape(await api.post('health', `/api/measures/${id}/submit-progress`, { percent: '50', evidence: [{ url: 'ftp://x' }] }), 422, 'VALIDATION') as { message: string; field: string; errors: Problem[] };
+    const several = expectErrorShape(await api.post('health', `/api/measures/${id}/submit-progress`, { percent: '50', evidence: [{ url: 'ftp://x' }] }), 422, 'VALIDATION');
     expect(several.errors).toEqual([
       { field: 'text', message: '请填写进展情况（text）' },
       { field: 'percent', message: '完成进度（percent）：应为数字（实际为文字）' },
@@ -43,9 +42,9 @@ describe('unknown fields and every problem', () => {
   });
 
   it('lists every bad query parameter too, an unknown one included', async () => {
-    const res = expectErrorShape(await api.get('office', '/api/lists/supervision?rag=purple&level=9&deparmentId=health'), 400, 'BAD_REQUEST') as { errors: Problem[] };
-    expect(res.errors.map((e) => e.field)).toEqual(['rag', 'level', 'deparmentId']);
-    expect(res.errors[2]!.message).toContain('是否应为「departmentId」');
+    const res = expectErrorShape(await api.get('office', '/api/lists/supervision?rag=purple&level=9&deparmentId=health'), 400, 'BAD_REQUEST');
+    expect(res.errors!.map((e) => e.field)).toEqual(['rag', 'level', 'deparmentId']);
+    expect(res.errors![2]!.message).toContain('是否应为「departmentId」');
   });
 
   it('documents every request body as closed: additionalProperties false on each object', async () => {
@@ -104,8 +103,8 @@ describe('a department, named any way', () => {
     const moved = await api.req('admin', 'PATCH', `/api/people/${person.json().id}`, { departmentId: '市医保局' });
     expect(moved.json().departmentId).toBe('medsec');
 
-    const unknown = expectErrorShape(await api.post('admin', '/api/people', { username: 'nobody', displayName: '无', role: 'leader', leaderDepartmentIds: ['市财政局', '市甲局', '市乙局'], password: PASSWORD }), 422, 'VALIDATION') as { errors: Problem[] };
-    expect(unknown.errors.map((e) => e.field)).toEqual(['leaderDepartmentIds.1', 'leaderDepartmentIds.2']);
+    const unknown = expectErrorShape(await api.post('admin', '/api/people', { username: 'nobody', displayName: '无', role: 'leader', leaderDepartmentIds: ['市财政局', '市甲局', '市乙局'], password: PASSWORD }), 422, 'VALIDATION');
+    expect(unknown.errors!.map((e) => e.field)).toEqual(['leaderDepartmentIds.1', 'leaderDepartmentIds.2']);
   });
 });
 

@@ -158,7 +158,16 @@ export async function waitForList(api: ApiEnv, measureId: string, list: 'respons
 }
 
 /** The error body every 4xx must have: a code, a Chinese message, the field when there is one. */
-export function expectErrorShape(res: LightMyRequestResponse, status: number, code?: string): { code: string; message: string; field?: string } {
+export interface ErrorAnswer {
+  code: string;
+  message: string;
+  field?: string;
+  /** Every problem: the fields of a request, the cells of an import. */
+  errors?: Array<{ field?: string; message: string; row?: number; column?: string }>;
+  [more: string]: unknown;
+}
+
+export function expectErrorShape(res: LightMyRequestResponse, status: number, code?: string): ErrorAnswer {
   if (res.statusCode !== status) throw new Error(`expected ${status}${code ? ` ${code}` : ''}, got ${res.statusCode}: ${res.body}`);
   const body = res.json();
   if (typeof body.code !== 'string' || typeof body.message !== 'string') throw new Error(`not the error shape: ${res.body}`);
