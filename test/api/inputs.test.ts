@@ -10,7 +10,6 @@ beforeAll(async () => {
 });
 afterAll(async () => api?.close());
 
-
 async function supervised(title: string): Promise<string> {
   const id = await dispatchedMeasure(api, { title });
   const ack = await api.post('health', `/api/measures/${id}/acknowledge`, {});
