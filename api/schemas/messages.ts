@@ -25,7 +25,7 @@ const typeName = (t: string) => TYPES[t] ?? t;
 function kindOf(input: unknown): string {
   if (input === null) return '空值（null）';
   if (Array.isArray(input)) return '列表（数组）';
-  if (typeof input === 'number' && !Number.isFinite(input)) return '非有限数字';
+  if (typeof input === 'number' && !Number.isFinite(input)) return '无穷大';
   if (typeof input === 'boolean') return '布尔值';
   return typeName(typeof input);
 }
@@ -51,8 +51,9 @@ export const zhError: z.core.$ZodErrorMap = (issue) => {
   switch (issue.code) {
     case 'invalid_type':
       if (issue.input === undefined) return '请填写';
-      // 50.5 for a whole number: the value says more than its type.
-      if (issue.expected === 'int' && typeof issue.input === 'number') return `应为整数（实际为${issue.input}）`;
+      // 50.5 for a whole number: the value says more than its type. A query's "abc" coerced is NaN.
+      if (issue.expected === 'int' && typeof issue.input === 'number' && Number.isFinite(issue.input)) return `应为整数（实际为${issue.input}）`;
+      if (typeof issue.input === 'number' && Number.isNaN(issue.input)) return `应为${typeName(issue.expected)}`;
       return `应为${typeName(issue.expected)}（实际为${kindOf(issue.input)}）`;
     case 'too_small': {
       const n = Number(issue.minimum);

@@ -177,7 +177,7 @@ describe('bad input', () => {
       [4, '牵头单位'],
       [4, '完成时限'],
     ]);
-    expect(errors[0]!.message).toBe('第2行「配合单位」：未找到部门「不存在的局」（可填写部门全称或简称）');
+    expect(errors[0]!.message).toMatch(/^第2行「配合单位」：未找到部门「不存在的局」。可填写已有部门的全称或简称；或随导入新建/);
     expect(errors[1]!.message).toContain('第2行「完成时限」：无法识别「2025年13月」');
     expect(errors[2]!.message).toBe('第3行「牵头单位」：缺少牵头单位');
     expect(res.json().message).toMatch(/^导入失败，共6处错误，未导入任何内容/);

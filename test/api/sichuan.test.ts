@@ -141,7 +141,9 @@ describe('the Sichuan package (6 areas, 20 measures, 15 departments)', () => {
       ['容错机制（征求意见稿）.docx', 'report'],
       ['印发文件.pdf', 'closure'],
     ]);
-    expect(detail.temporalUrl).toBe(`http://temporal-ui.test/namespaces/default/workflows/measure-${id}`);
+    // The Temporal UI link is the office's, not the department's.
+    expect(detail.temporalUrl).toBeNull();
+    expect((await api.get('office', `/api/measures/${id}`)).json().temporalUrl).toBe(`http://temporal-ui.test/namespaces/default/workflows/measure-${id}`);
 
     // The scorecard counts the 签收 and the report; the closure export lists the measure.
     const cards = (await api.withToken(health, 'GET', '/api/scorecards')).json();

@@ -18,6 +18,8 @@ describe('validation messages', () => {
     ]);
     expect(problems(actionBodies.submitProgress, { text: '推进中', percent: 50.5 })).toEqual([{ field: 'percent', message: '完成进度（percent）：应为整数（实际为50.5）' }]);
     expect(problems(actionBodies.submitProgress, { text: '推进中', percent: 150 })).toEqual([{ field: 'percent', message: '完成进度（percent）：不能大于100' }]);
+    // A query's number that is no number ("abc" coerced to NaN).
+    expect(problems(z.strictObject({ level: z.coerce.number().int() }), { level: 'abc' })).toEqual([{ field: 'level', message: '督办级别（level）：应为数字' }]);
     expect(problems(actionBodies.reviewClosure, { decision: 'maybe' })).toEqual([{ field: 'decision', message: '审核结论（decision）：应为以下之一：approve、return' }]);
     expect(problems(actionBodies.applyClosure, { summary: '完成', evidence: [] })[0]!.message).toContain('申请销号须附佐证材料');
   });
