@@ -4,7 +4,8 @@
 import { readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
 import type { MeasureClient } from '../api/measure-client.js';
-import { prepareImport, writeImport } from '../api/routes/import/service.js';
+import { prepareImport } from '../api/routes/import/prepare.js';
+import { writeImport } from '../api/routes/import/service.js';
 import { dispatchMeasure } from '../api/routes/measures/service.js';
 import { createPerson } from '../api/routes/people/service.js';
 import type { Database } from '../db/client.js';

@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { similarNames } from '../../db/queries/departments.js';
 import { isPlaceholder, titleFromRows } from '../../api/excel/title.js';
-import { fingerprintOf, type ImportRow } from '../../api/routes/import/service.js';
+import { fingerprintOf, type ImportRow } from '../../api/routes/import/prepare.js';
 
 const rows = (...texts: string[]) => texts.map((text, i) => ({ row: i + 1, text }));
 
