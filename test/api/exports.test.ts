@@ -5,7 +5,7 @@
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { formatDateTime } from '../../common/dates.js';
-import { titleOf } from '../../api/routes/import/service.js';
+import { titleOf } from '../../api/routes/import/prepare.js';
 import { createApiEnv, dispatchedMeasure, waitForList, type ApiEnv } from '../support/api.js';
 
 let api: ApiEnv;
