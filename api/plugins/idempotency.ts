@@ -7,6 +7,7 @@ import { createHash } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import { z } from 'zod';
 import { idempotentRequests } from '../../db/schema/index.js';
 import { ApiError, badRequest, conflict } from '../errors.js';
 
@@ -19,11 +20,14 @@ declare module 'fastify' {
   }
 }
 
+/** 1–200 visible ASCII characters: the key travels in a header and becomes part of a Temporal Update id. */
+export const IDEMPOTENCY_KEY = z.string().regex(/^[\x21-\x7e]{1,200}$/);
+
 export function idempotencyKeyOf(request: FastifyRequest): string | undefined {
   const raw = request.headers['idempotency-key'];
   if (raw === undefined) return undefined;
   const key = Array.isArray(raw) ? raw[0]! : raw;
-  if (!/^[\x21-\x7e]{1,200}$/.test(key)) throw badRequest('Idempotency-Key 应为1–200个可见ASCII字符 / Idempotency-Key must be 1–200 visible ASCII characters', 'Idempotency-Key');
+  if (!IDEMPOTENCY_KEY.safeParse(key).success) throw badRequest('Idempotency-Key 应为1–200个可见ASCII字符 / Idempotency-Key must be 1–200 visible ASCII characters', 'Idempotency-Key');
   return key;
 }
 

@@ -4,12 +4,24 @@ import cookie from '@fastify/cookie';
 import cors from '@fastify/cors';
 import helmet from '@fastify/helmet';
 import rateLimit from '@fastify/rate-limit';
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { ApiError } from '../errors.js';
 
 export interface SecurityOptions {
   corsOrigins: string[];
+}
+
+/**
+ * A Content-Security-Policy header from its directives. `upgrade-insecure-requests` only for a
+ * request that came over HTTPS (or through a trusted proxy that says so): sent over plain HTTP to
+ * a LAN address, it makes the browser fetch the page's scripts over HTTPS, where nothing answers,
+ * and /docs stays blank.
+ */
+export function contentSecurityPolicy(request: FastifyRequest, directives: Record<string, string[]>): string {
+  const parts = Object.entries(directives).map(([name, values]) => [name, ...values].join(' '));
+  if (request.protocol === 'https') parts.push('upgrade-insecure-requests');
+  return parts.join('; ');
 }
 
 export default fp<SecurityOptions>(
@@ -30,10 +42,15 @@ export default fp<SecurityOptions>(
           baseUri: ["'self'"],
           formAction: ["'self'"],
           frameAncestors: ["'none'"],
-          // Over plain HTTP on a LAN address this would send the browser to HTTPS for every script.
+          // Added per request below, over HTTPS only.
           upgradeInsecureRequests: null,
         },
       },
+    });
+    app.addHook('onRequest', async (request, reply) => {
+      if (request.protocol !== 'https') return;
+      const csp = reply.raw.getHeader('content-security-policy');
+      if (typeof csp === 'string') reply.raw.setHeader('content-security-policy', `${csp};upgrade-insecure-requests`);
     });
     await app.register(cors, {
       // No origin listed: browsers on other origins get no CORS headers, so they cannot read answers.

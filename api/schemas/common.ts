@@ -28,6 +28,12 @@ export const errorBody = z
 export const errors = (...codes: Array<400 | 401 | 403 | 404 | 409 | 413 | 415 | 422 | 429>) =>
   Object.fromEntries(codes.map((c) => [c, errorBody])) as Record<number, typeof errorBody>;
 
+/** A workbook answer (.xlsx): only its 200; errors stay JSON like everywhere else. */
+export const workbook = (description: string) => ({
+  description,
+  content: { 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet': { schema: z.string().meta({ format: 'binary' }) } },
+});
+
 export const uuid = z.uuid({ error: '应为 UUID / must be a UUID' });
 export const idParams = z.strictObject({ id: uuid });
 

@@ -6,10 +6,10 @@ import { z } from 'zod';
 import { isoDate } from '../../../common/dates.js';
 import { audit } from '../../../db/queries/audit.js';
 import { queryList, type ListItem } from '../../../db/queries/lists.js';
-import { sendWorkbook, XLSX_TYPE } from '../../excel/write.js';
+import { sendWorkbook } from '../../excel/write.js';
 import { visibleMeasures } from '../../plugins/access.js';
 import { type Principal, principalOf } from '../../plugins/auth.js';
-import { errors } from '../../schemas/common.js';
+import { errors, workbook } from '../../schemas/common.js';
 import { LIST_NAMES, listFilters, listKind } from '../../schemas/lists.js';
 import { scorecardQuery } from '../../schemas/scorecards.js';
 import { resolveDepartmentRef } from '../departments/service.js';
@@ -29,8 +29,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         summary: '导出清单为 Excel（筛选条件同清单接口）',
         params: z.strictObject({ list: listKind }),
         querystring: listFilters,
-        produces: [XLSX_TYPE],
-        response: errors(400, 401, 404),
+        response: { 200: workbook('清单的 Excel 工作簿（.xlsx），按打印格式排版'), ...errors(400, 401, 404) },
       },
     },
     async (request, reply) => {
@@ -54,7 +53,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
   app.get(
     '/scorecards',
     {
-      schema: { tags: ['exports'], summary: '导出部门考核表为 Excel（附计分公式与权重）', querystring: scorecardQuery, produces: [XLSX_TYPE], response: errors(400, 401) },
+      schema: { tags: ['exports'], summary: '导出部门考核表为 Excel（附计分公式与权重）', querystring: scorecardQuery, response: { 200: workbook('部门考核表的 Excel 工作簿（.xlsx），附计分公式与权重'), ...errors(400, 401) } },
     },
     async (request, reply) => {
       const p = principalOf(request);

@@ -1,4 +1,5 @@
 import type { FastifyInstance } from 'fastify';
+import { z } from 'zod';
 
 interface PartHealth {
   ok: boolean;
@@ -24,9 +25,24 @@ async function probe(check: () => Promise<unknown>, timeoutMs: number): Promise<
   }
 }
 
+const part = z.object({ ok: z.boolean(), latencyMs: z.number(), error: z.string().optional() });
+const health = z.object({
+  status: z.enum(['ok', 'unavailable']),
+  code: z.string().optional(),
+  message: z.string().optional(),
+  postgres: part,
+  temporal: part,
+});
+
 /** Reachability of PostgreSQL and Temporal; 503 naming each part that is down. */
 export default async function healthRoutes(app: FastifyInstance): Promise<void> {
-  app.get('/health', { schema: { tags: ['health'], summary: '健康检查（无需登录）', security: [] }, config: { public: true } }, async (_request, reply) => {
+  const schema = {
+    tags: ['health'],
+    summary: '健康检查（无需登录）',
+    security: [],
+    response: { 200: health.describe('PostgreSQL 与 Temporal 均可用 / all parts up'), 503: health.describe('有部分不可用，message 指明哪一个 / a part is down') },
+  };
+  app.get('/health', { schema, config: { public: true } }, async (_request, reply) => {
     const { database, temporal } = app.deps;
     const [postgres, temporalHealth] = await Promise.all([
       probe(() => database.sql`select 1`, 2000),

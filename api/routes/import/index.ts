@@ -17,7 +17,7 @@ import { isPlaceholder } from '../../excel/title.js';
 import { sendWorkbook } from '../../excel/write.js';
 import { OFFICE_ROLES } from '../../plugins/access.js';
 import { principalOf } from '../../plugins/auth.js';
-import { errors } from '../../schemas/common.js';
+import { errors, workbook } from '../../schemas/common.js';
 import { excelImportQuery, importOptions, importResult, jsonImportBody } from '../../schemas/imports.js';
 import { policyView, type PolicyMeta } from '../policies/service.js';
 import { prepareImport, splitDepartments, type ImportResult, type ImportRow, type PreparedMeasure } from './prepare.js';
@@ -169,7 +169,7 @@ const routes: FastifyPluginAsyncZod = async (app) => {
 
   app.get(
     '/template.xlsx',
-    { config: office, schema: { tags: ['policies'], summary: '下载 Excel 导入模板（含填写说明与部门名称表，牵头单位、配合单位可从下拉列表选择）', produces: [XLSX], response: errors(401, 403) } },
+    { config: office, schema: { tags: ['policies'], summary: '下载 Excel 导入模板（含填写说明与部门名称表，牵头单位、配合单位可从下拉列表选择）', response: { 200: workbook('导入模板（.xlsx）'), ...errors(401, 403) } } },
     async (_request, reply) => {
       const depts = await db.select().from(departments).orderBy(asc(departments.name));
       return sendWorkbook(reply, await templateWorkbook(depts), '三张清单导入模板.xlsx', 'three-lists-import-template.xlsx');
