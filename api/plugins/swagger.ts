@@ -81,7 +81,7 @@ export default fp(
               'base-uri': ["'self'"],
               'font-src': ["'self'", 'https:', 'data:'],
               'frame-ancestors': ["'self'"],
-              'img-src': ["'self'", 'data:', 'validator.swagger.io'],
+              'img-src': ["'self'", 'data:'],
               'object-src': ["'none'"],
               'script-src': ["'self'", ...hashes.script],
               'script-src-attr': ["'none'"],
