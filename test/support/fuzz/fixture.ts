@@ -170,11 +170,19 @@ export async function restorePeople(api: ApiEnv): Promise<Who[]> {
 }
 
 /**
- * Work still going on in the background: outbox entries waiting for delivery, and workflows other
- * than the measures' (deliveries, digests) still running on the test's task queue.
+ * Work still going on in the background: outbox entries waiting for delivery, workflows other than
+ * the measures' (deliveries, digests) still running on the test's task queue, and dispatched
+ * measures whose workflow has not yet written them into the lists (it does so right after it
+ * starts). Measures set aside are not waited for.
  */
-export async function backgroundWork(api: ApiEnv): Promise<number> {
-  const [row] = await api.env.database.sql<Array<{ n: number }>>`select count(*)::int as n from notification_outbox where status = 'pending'`;
+export async function backgroundWork(api: ApiEnv, setAside: ReadonlySet<string>): Promise<{ busy: number; unprojected: string[] }> {
+  const sql = api.env.database.sql;
+  const [outbox] = await sql<Array<{ n: number }>>`select count(*)::int as n from notification_outbox where status = 'pending'`;
   const running = await api.env.client.workflow.count(`TaskQueue = '${api.env.taskQueue}' AND ExecutionStatus = 'Running' AND WorkflowType != 'measureWorkflow'`);
-  return row!.n + running.count;
+  const unprojected = (
+    await sql<Array<{ id: string }>>`select m.id from measures m where m.workflow_id is not null and not exists (select 1 from list_entries e where e.measure_id = m.id)`
+  )
+    .map((r) => r.id)
+    .filter((id) => !setAside.has(id));
+  return { busy: outbox!.n + running.count + unprojected.length, unprojected };
 }
