@@ -55,7 +55,10 @@ export function derivedErrorStatuses(route: Pick<RouteOptions, 'method' | 'url' 
     // Idempotency-Key: malformed (400), still in progress (409), reused for another request (422).
     if (method === 'POST') [400, 409, 422].forEach((s) => statuses.add(s));
   }
-  if (schema.params) [404, 414].forEach((s) => statuses.add(s));
+  // Any query string may carry a character the API refuses (plugins/texts.ts): 422 on every route.
+  statuses.add(422);
+  // A path parameter that cannot be percent-decoded (400), names nothing (404), or is too long (414).
+  if (schema.params) [400, 404, 414].forEach((s) => statuses.add(s));
   if (schema.querystring) statuses.add(400);
   if (BODY_METHODS.has(method)) [400, 413, 415].forEach((s) => statuses.add(s));
   if (schema.body) statuses.add(422);
