@@ -156,10 +156,12 @@ it(`answers every documented operation as documented, as every role, and a rejec
   expect(report).toEqual([]);
 });
 
+/** The error's code, and its field when it names one. */
 function errorCode(res: LightMyRequestResponse): string {
   if (res.statusCode < 400) return '';
   try {
-    return String(res.json().code);
+    const body = res.json();
+    return body.field ? `${body.code}(${body.field})` : String(body.code);
   } catch {
     return '';
   }

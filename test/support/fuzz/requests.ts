@@ -82,7 +82,7 @@ function bodyOf(doc: Doc, op: Operation): fc.Arbitrary<Body> {
   }
   const options: Array<fc.WeightedArbitrary<Body>> = [...broken];
   for (const [type, schema] of Object.entries(op.body)) {
-    if (type === 'application/json') options.push({ weight: 24, arbitrary: valueOf(doc, schema, 'body', { hostileOneIn: 12 }).map((value): Body => ({ kind: 'json', value })) });
+    if (type === 'application/json') options.push({ weight: 50, arbitrary: valueOf(doc, schema, 'body', { hostileOneIn: 16 }).map((value): Body => ({ kind: 'json', value })) });
     else if (type === XLSX) {
       options.push({ weight: 16, arbitrary: workbookBody() });
       options.push({ weight: 2, arbitrary: fc.integer({ min: 0, max: 2000 }).map((size): Body => ({ kind: 'bytes', type, size })) });
@@ -112,9 +112,9 @@ export function planOf(doc: Doc, op: Operation): fc.Arbitrary<Plan> {
     .tuple(
       ...queryParams.map((p) =>
         fc.oneof(
-          { weight: p.required ? 0 : 4, arbitrary: fc.constant(undefined) },
-          { weight: 4, arbitrary: valueOf(doc, p.schema, p.name, { hostileOneIn: 6 }) },
-          { weight: 1, arbitrary: fc.array(valueOf(doc, p.schema, p.name, { hostileOneIn: 6 }), { minLength: 2, maxLength: 3 }) },
+          { weight: p.required ? 0 : 8, arbitrary: fc.constant(undefined) },
+          { weight: 4, arbitrary: valueOf(doc, p.schema, p.name, { hostileOneIn: 10 }) },
+          { weight: 1, arbitrary: fc.array(valueOf(doc, p.schema, p.name, { hostileOneIn: 10 }), { minLength: 2, maxLength: 3 }) },
         ),
       ),
       fc.oneof({ weight: 9, arbitrary: fc.constant(undefined) }, { weight: 1, arbitrary: hostileValue() }),
