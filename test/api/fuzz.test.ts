@@ -16,7 +16,7 @@ import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { createApiEnv, type ApiEnv } from '../support/api.js';
 import { Contract, operationsOf, type Operation } from '../support/fuzz/contract.js';
-import { backgroundWork, cancelFastMeasures, dropDigestSchedules, pools, replenish, restorePeople, seedFixture, within } from '../support/fuzz/fixture.js';
+import { backgroundWork, cancelFastMeasures, dropDigestSchedules, pools, replenish, restorePeople, seedFixture, trackStartedWorkflows, within } from '../support/fuzz/fixture.js';
 import { describeRequest, planOf, requestOf, type Context, type Doc, type Plan } from '../support/fuzz/requests.js';
 import { changedTables, snapshot, type Snapshot } from '../support/fuzz/snapshot.js';
 
@@ -28,9 +28,11 @@ const ANSWER_WITHIN_MS = 10_000;
 
 const notifications = { scheduleIdPrefix: `fuzz-${randomUUID().slice(0, 8)}-`, maxAttempts: 1, retryInitialMs: 100 };
 let api: ApiEnv;
+let backgroundWorkflows: ReturnType<typeof trackStartedWorkflows>;
 
 beforeAll(async () => {
   api = await createApiEnv('fuzz', { worker: false, app: { bodyLimitBytes: 256 * 1024, notifications } });
+  backgroundWorkflows = trackStartedWorkflows(api.env.client);
   await api.env.startWorker(undefined, { notifications });
   await seedFixture(api, notifications);
 });
@@ -79,7 +81,9 @@ it(`answers every documented operation as documented, as every role, and a rejec
       await sleep(100);
       const now = await snapshot(sql);
       const work = await backgroundWork(api, setAside);
-      if (work.busy === 0 && same(previous, now)) break;
+      const running = await backgroundWorkflows.running();
+      if (running.length && plan) found(plan, `workflows ${running.join(', ')}`, 'background workflow still running after 20 s', running.join(', '));
+      if (work.busy === 0 && running.length === 0 && same(previous, now)) break;
       if (Date.now() - started > 30_000) {
         // A measure dispatched but never written into the lists: its workflow cannot project it.
         for (const id of work.unprojected) {

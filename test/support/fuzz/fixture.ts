@@ -6,7 +6,7 @@
 // requests it keeps that world usable: the signed-in people restored when a request changed or
 // signed them out, fresh measures when the open ones run out, and no timers left to fire while
 // the tables are compared.
-import { ScheduleNotFoundError } from '@temporalio/client';
+import { type Client, ScheduleNotFoundError, type WorkflowHandle } from '@temporalio/client';
 import { eq, inArray } from 'drizzle-orm';
 import { scheduleIds } from '../../../activities/notifications/schedules.js';
 import { hashPassword } from '../../../api/auth/passwords.js';
@@ -170,19 +170,51 @@ export async function restorePeople(api: ApiEnv): Promise<Who[]> {
 }
 
 /**
- * Work still going on in the background: outbox entries waiting for delivery, workflows other than
- * the measures' (deliveries, digests) still running on the test's task queue, and dispatched
+ * Every workflow the API or the worker starts, except the measures' own (they run for months):
+ * deliveries and digests. The real client still starts them; this only keeps their handles, so the
+ * harness can wait for them to finish — visibility queries lag behind a start by a moment.
+ */
+export function trackStartedWorkflows(client: Client): { running(): Promise<string[]> } {
+  const started: WorkflowHandle[] = [];
+  const workflows = client.workflow;
+  const start = workflows.start.bind(workflows);
+  workflows.start = (async (...args: Parameters<typeof start>) => {
+    const handle = await start(...args);
+    const type = typeof args[0] === 'string' ? args[0] : args[0].name;
+    if (type !== 'measureWorkflow') started.push(handle);
+    return handle;
+  }) as typeof start;
+  return {
+    /** Those still running after a short wait for each. */
+    async running() {
+      const still: string[] = [];
+      for (const handle of started.splice(0)) {
+        const done = await within(
+          20_000,
+          handle.result().then(
+            () => true,
+            () => true,
+          ),
+        );
+        if (!done) still.push(handle.workflowId);
+      }
+      return still;
+    },
+  };
+}
+
+/**
+ * Work still going on in the background: outbox entries waiting for delivery, and dispatched
  * measures whose workflow has not yet written them into the lists (it does so right after it
  * starts). Measures set aside are not waited for.
  */
 export async function backgroundWork(api: ApiEnv, setAside: ReadonlySet<string>): Promise<{ busy: number; unprojected: string[] }> {
   const sql = api.env.database.sql;
   const [outbox] = await sql<Array<{ n: number }>>`select count(*)::int as n from notification_outbox where status = 'pending'`;
-  const running = await api.env.client.workflow.count(`TaskQueue = '${api.env.taskQueue}' AND ExecutionStatus = 'Running' AND WorkflowType != 'measureWorkflow'`);
   const unprojected = (
     await sql<Array<{ id: string }>>`select m.id from measures m where m.workflow_id is not null and not exists (select 1 from list_entries e where e.measure_id = m.id)`
   )
     .map((r) => r.id)
     .filter((id) => !setAside.has(id));
-  return { busy: outbox!.n + running.count + unprojected.length, unprojected };
+  return { busy: outbox!.n + unprojected.length, unprojected };
 }
