@@ -22,7 +22,7 @@ import { changedTables, snapshot, type Snapshot } from '../support/fuzz/snapshot
 
 const RUNS = process.env.FUZZ_RUNS ? Number(process.env.FUZZ_RUNS) : undefined;
 /** Requests are sent for this long unless FUZZ_RUNS says how many; with setup, about 3 minutes. */
-const BUDGET_MS = 150_000;
+const BUDGET_MS = 130_000;
 const SEED = process.env.FUZZ_SEED ? Number(process.env.FUZZ_SEED) : Math.floor(Math.random() * 2 ** 31);
 const ANSWER_WITHIN_MS = 10_000;
 
