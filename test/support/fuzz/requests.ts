@@ -175,7 +175,8 @@ const asQueryText = (v: unknown): string => (typeof v === 'string' ? v : v === n
 /** The request this plan stands for, with the rows and sessions of now. */
 export async function requestOf(plan: Plan, ctx: Context): Promise<InjectOptions & { url: string; method: Operation['method'] }> {
   const path = resolveRefs(plan.path, ctx.pools) as Record<string, unknown>;
-  let url = plan.op.path.replace(/\{(\w+)\}/g, (_m, name: string) => (plan.rawSegment !== undefined ? plan.rawSegment : encode(asQueryText(path[name]))));
+  // An empty segment would address another route (`/api/policies/` is the list): '-' stands in for it.
+  let url = plan.op.path.replace(/\{(\w+)\}/g, (_m, name: string) => (plan.rawSegment !== undefined ? plan.rawSegment : encode(asQueryText(path[name]))) || '-');
   const query = resolveRefs(plan.query, ctx.pools) as Array<[string, unknown]>;
   const parts = query.flatMap(([k, v]) => (Array.isArray(v) ? v : [v]).map((x) => `${encode(k)}=${encode(asQueryText(x))}`));
   if (plan.rawQuery) parts.push(plan.rawQuery);
