@@ -79,7 +79,7 @@ it(`answers every documented operation as documented, as every role, and a rejec
     await replenish(api, setAside);
     let previous = await snapshot(sql);
     for (const started = Date.now(); ; ) {
-      await sleep(100);
+      await sleep(150);
       const now = await snapshot(sql);
       const work = await backgroundWork(api, setAside);
       const running = await backgroundWorkflows.running();
@@ -100,6 +100,8 @@ it(`answers every documented operation as documented, as every role, and a rejec
   }
 
   const statuses = new Map<string, number>();
+  /** Tables that changed during a rejected request but not when it was sent again: printed, not failed. */
+  const backgroundNoise: string[] = [];
   /** Operation → status → how often, and one example of the codes seen (FUZZ_PROGRESS prints them). */
   const perOperation = new Map<string, Map<string, number>>();
   const succeeded = new Map<string, number>();
@@ -130,16 +132,27 @@ it(`answers every documented operation as documented, as every role, and a rejec
       if (verdict) found(plan, repro, verdict.problem, verdict.detail, status);
 
       if (status >= 400 && status < 500) {
-        const after = await snapshot(sql);
-        const changed = changedTables(baseline, after);
+        const changed = changedTables(baseline, await snapshot(sql));
         if (changed.length) {
-          found(plan, repro, 'rejected request changed tables', `${status} ${errorCode(res)}: ${changed.join(', ')}`, status);
+          // Background work the harness did not see coming (a burst of escalations late under load)
+          // can land in the middle: the request is sent again once all is quiet, and is reported
+          // when it changes a table again.
+          baseline = await settle(plan);
+          const again = await within(ANSWER_WITHIN_MS, api.app.inject(request));
+          const changedAgain = changedTables(baseline, await snapshot(sql));
+          if (again && again.statusCode >= 400 && again.statusCode < 500 && changedAgain.length === 0) {
+            backgroundNoise.push(`${plan.op.method} ${plan.op.path}: ${changed.join(', ')}`);
+          } else {
+            found(plan, repro, 'rejected request changed tables', `${status} ${errorCode(res)}: ${changed.join(', ')}; sent again: ${again?.statusCode ?? 'no answer'}, ${changedAgain.join(', ') || 'nothing changed'}`, status);
+          }
           baseline = await settle(plan);
         }
       } else {
         if (status < 300) succeeded.set(plan.op.id, (succeeded.get(plan.op.id) ?? 0) + 1);
-        // A GET may write its audit line (exports) but starts nothing in the background.
-        baseline = status < 300 && plan.op.method === 'GET' ? await snapshot(sql) : await settle(plan);
+        // A GET may write its audit line (exports) but starts nothing in the background; anything
+        // else that moved meanwhile is background work still going on, to be waited for.
+        const now = status < 300 && plan.op.method === 'GET' ? await snapshot(sql) : undefined;
+        baseline = now && changedTables(baseline, now).every((t) => t.startsWith('audit_events ')) ? now : await settle(plan);
       }
       return true;
     }),
@@ -156,6 +169,7 @@ it(`answers every documented operation as documented, as every role, and a rejec
       `${neverSucceeded.length ? ` (not: ${neverSucceeded.join(', ')})` : ''}; measure actions answered 2xx ${actions} times`,
   );
   if (process.env.FUZZ_PROGRESS) for (const [id, seen] of perOperation) console.log(`fuzz: ${id}: ${[...seen].map(([k, n]) => `${k}×${n}`).join(', ')}`);
+  if (backgroundNoise.length) console.log(`fuzz: ${backgroundNoise.length} rejected requests saw background changes that did not repeat:\n  ${backgroundNoise.join('\n  ')}`);
   const report = [...findings].map(([key, f]) => `${key} (${f.times}×)\n    ${f.detail}\n    ${f.request}`);
   if (report.length) console.log(`fuzz findings (seed ${SEED}):\n${report.join('\n')}`);
   expect(report).toEqual([]);
