@@ -1,5 +1,7 @@
-// Production API process: DATABASE_URL and TEMPORAL_ADDRESS are required.
+// Production API process: DATABASE_URL and TEMPORAL_ADDRESS are required. Its database pool and
+// Temporal connection reconnect on their own after either restarts; meanwhile it answers 503.
 import { ConfigError, loadConfig } from './config.js';
+import { checkBeforeStart } from './preflight.js';
 import { startApi } from './services.js';
 import { onShutdown } from './shutdown.js';
 
@@ -9,6 +11,7 @@ async function main(): Promise<void> {
   const config = loadConfig();
   if (!config.DATABASE_URL) throw new ConfigError('DATABASE_URL', '生产环境必填 / required in production');
   if (!config.TEMPORAL_ADDRESS) throw new ConfigError('TEMPORAL_ADDRESS', '生产环境必填 / required in production');
+  await checkBeforeStart(config, { api: true });
   const api = await startApi(config, {
     databaseUrl: config.DATABASE_URL,
     temporalAddress: config.TEMPORAL_ADDRESS,

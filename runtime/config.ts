@@ -2,6 +2,7 @@
 // is listed in README.md; keep the two in step.
 import path from 'node:path';
 import { z } from 'zod';
+import { passwordProblem } from '../api/auth/password-rules.js';
 
 const port = z.coerce.number().int().min(1).max(65535);
 
@@ -25,7 +26,8 @@ const schema = z.object({
   // HTTP API: the first administrator (created on first start; without ADMIN_PASSWORD a password
   // is generated and printed once), browser origins allowed by CORS, sessions, login attempts.
   ADMIN_USERNAME: z.string().regex(/^[A-Za-z0-9_.\-@]{2,64}$/, '2–64 letters, digits or _.-@').default('admin'),
-  ADMIN_PASSWORD: z.string().min(8, 'at least 8 characters').max(72).optional(),
+  // Checked with the rules every password follows (api/auth/password-rules.ts), below.
+  ADMIN_PASSWORD: z.string().optional(),
   CORS_ORIGINS: z
     .string()
     .default('')
@@ -47,6 +49,11 @@ const schema = z.object({
   MAIL_FROM: z.string().min(1).default('三张清单 <noreply@three-lists.local>'),
   NOTIFY_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(5),
   OFFICE_DIGEST_TIME: z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'HH:MM').default('08:30'),
+  // A prebuilt workflow bundle (npm run build:bundle); without it the worker bundles at start.
+  WORKFLOW_BUNDLE: z.string().min(1).optional(),
+}).superRefine((c, ctx) => {
+  const problem = c.ADMIN_PASSWORD === undefined ? null : passwordProblem(c.ADMIN_PASSWORD, c.ADMIN_USERNAME);
+  if (problem) ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: problem });
 });
 
 export type Config = z.infer<typeof schema> & { dataDir: string };

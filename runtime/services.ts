@@ -19,37 +19,60 @@ export interface Targets {
   temporalUiUrl?: string | undefined;
 }
 
-export async function startWorker(config: Config, targets: Targets): Promise<{ worker: Worker; stop(): Promise<void> }> {
-  installRuntime(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN');
+export interface RunningWorker {
+  worker: Worker;
+  /** Settles when the worker has stopped, asked to or not (a fatal error), with how. */
+  exited: Promise<string>;
+  stop(): Promise<void>;
+}
+
+export async function startWorker(config: Config, targets: Targets, opts: { quietRetries?: boolean } = {}): Promise<RunningWorker> {
+  installRuntime(config.LOG_LEVEL === 'debug' || config.LOG_LEVEL === 'trace' ? 'DEBUG' : 'WARN', { quietRetries: opts.quietRetries });
   await migrateDatabase(targets.databaseUrl);
-  const database = connectDatabase(targets.databaseUrl);
-  const connection = await NativeConnection.connect({ address: targets.temporalAddress });
-  const clientConnection = await connectTemporal(targets.temporalAddress);
-  const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
-  const notifications = notificationSettingsFrom(config);
-  if (!notifications.smtpUrl) console.warn('[three-lists] SMTP_URL 未设置，邮件通知关闭 / SMTP_URL is not set: email notifications are off');
-  const worker = await createWorker({
-    connection,
-    namespace: config.TEMPORAL_NAMESPACE,
-    taskQueue: config.TEMPORAL_TASK_QUEUE,
-    db: database.db,
-    client,
-    notifications,
-    workflowBundle: process.env.WORKFLOW_BUNDLE ? { codePath: process.env.WORKFLOW_BUNDLE } : undefined,
-  });
-  // The outbox sweeper, the office's daily summary and each leader's digest (idempotent).
-  await ensureSchedules({ client, db: database.db, taskQueue: config.TEMPORAL_TASK_QUEUE, settings: notifications });
-  const running = worker.run();
-  return {
-    worker,
-    async stop() {
-      if (worker.getState() === 'RUNNING') worker.shutdown();
-      await running;
-      await connection.close();
-      await clientConnection.close();
-      await database.close();
-    },
+  // What is opened is closed again, in reverse, on stop — or at once if the start fails halfway.
+  const opened: Array<() => Promise<unknown>> = [];
+  const closeAll = async () => {
+    for (const close of opened.splice(0).reverse()) await close().catch(() => undefined);
   };
+  try {
+    const database = connectDatabase(targets.databaseUrl);
+    opened.push(() => database.close());
+    const connection = await NativeConnection.connect({ address: targets.temporalAddress });
+    opened.push(() => connection.close());
+    const clientConnection = await connectTemporal(targets.temporalAddress);
+    opened.push(() => clientConnection.close());
+    const client = new Client({ connection: clientConnection, namespace: config.TEMPORAL_NAMESPACE });
+    const notifications = notificationSettingsFrom(config);
+    if (!notifications.smtpUrl) console.warn('[three-lists] SMTP_URL 未设置，邮件通知关闭 / SMTP_URL is not set: email notifications are off');
+    const worker = await createWorker({
+      connection,
+      namespace: config.TEMPORAL_NAMESPACE,
+      taskQueue: config.TEMPORAL_TASK_QUEUE,
+      db: database.db,
+      client,
+      notifications,
+      workflowBundle: config.WORKFLOW_BUNDLE ? { codePath: config.WORKFLOW_BUNDLE } : undefined,
+    });
+    // The outbox sweeper, the office's daily summary and each leader's digest (idempotent).
+    await ensureSchedules({ client, db: database.db, taskQueue: config.TEMPORAL_TASK_QUEUE, settings: notifications });
+    const running = worker.run();
+    const exited = running.then(
+      () => 'stopped',
+      (err: unknown) => (err instanceof Error ? err.message : String(err)),
+    );
+    return {
+      worker,
+      exited,
+      async stop() {
+        if (worker.getState() === 'RUNNING') worker.shutdown();
+        await exited;
+        await closeAll();
+      },
+    };
+  } catch (err) {
+    await closeAll();
+    throw err;
+  }
 }
 
 export async function startApi(config: Config, targets: Targets): Promise<{ app: FastifyInstance; url: string; stop(): Promise<void> }> {

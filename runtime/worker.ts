@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
-import { DefaultLogger, type NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, makeTelemetryFilterString, type NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import type { NotificationSettings } from '../activities/notifications/settings.js';
 import type { Database } from '../db/client.js';
@@ -35,9 +35,14 @@ export async function createWorker(opts: {
 }
 
 let runtimeInstalled = false;
-/** The SDK's own logs at WARN and above: bundler and state chatter hide what matters. Once per process. */
-export function installRuntime(level: 'WARN' | 'INFO' | 'DEBUG' = 'WARN'): void {
+/**
+ * The SDK's own logs at WARN and above: bundler and state chatter hide what matters. Once per process.
+ * `quietRetries` drops the line each poll writes while the server is away (several a second), for
+ * `npm start`, which says in one line that it restarts the dev server.
+ */
+export function installRuntime(level: 'WARN' | 'INFO' | 'DEBUG' = 'WARN', opts: { quietRetries?: boolean | undefined } = {}): void {
   if (runtimeInstalled) return;
-  Runtime.install({ logger: new DefaultLogger(level) });
+  const filter = makeTelemetryFilterString({ core: level, other: 'ERROR' }) + (opts.quietRetries ? ',temporalio_client::retry=ERROR' : '');
+  Runtime.install({ logger: new DefaultLogger(level), telemetryOptions: { logging: { filter } } });
   runtimeInstalled = true;
 }

@@ -2,9 +2,11 @@
 // tokens are random and kept only as their SHA-256.
 import { createHash, randomBytes } from 'node:crypto';
 import bcrypt from 'bcryptjs';
+import { passwordProblem } from './password-rules.js';
+
+export { passwordProblem } from './password-rules.js';
 
 const ROUNDS = 10;
-export const MIN_PASSWORD_LENGTH = 8;
 
 export function hashPassword(password: string, rounds = ROUNDS): Promise<string> {
   return bcrypt.hash(password, rounds);
@@ -39,14 +41,4 @@ export function generatePassword(length = 16): string {
     // It must pass the same rules as a chosen one (letters and digits both).
     if (passwordProblem(password) === null) return password;
   }
-}
-
-/** Why a password is refused, or null when it is acceptable. */
-export function passwordProblem(password: string, username?: string): string | null {
-  if (password.length < MIN_PASSWORD_LENGTH) return `密码至少${MIN_PASSWORD_LENGTH}位 / at least ${MIN_PASSWORD_LENGTH} characters`;
-  // bcrypt reads 72 bytes at most: a longer password would be cut without a word.
-  if (Buffer.byteLength(password) > 72) return '密码不能超过72字节 / at most 72 bytes';
-  if (username && password.toLowerCase().includes(username.toLowerCase())) return '密码不能包含用户名 / must not contain the username';
-  if (!/[A-Za-z]/.test(password) || !/\d/.test(password)) return '密码须同时包含字母和数字 / needs letters and digits';
-  return null;
 }

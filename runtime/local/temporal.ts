@@ -1,14 +1,13 @@
 // A local Temporal dev server (`temporal server start-dev`) for one machine with no setup.
-import { spawn } from 'node:child_process';
 import net from 'node:net';
 import path from 'node:path';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
+import { canConnect, spawnServer, type ServerProcess } from './process.js';
 import { findTemporalBinary, temporalCacheDir } from './temporal-binary.js';
 
-export interface LocalTemporal {
+export interface LocalTemporal extends ServerProcess {
   address: string;
   uiUrl: string | undefined;
-  stop(): Promise<void>;
 }
 
 export async function startTemporalDevServer(opts: {
@@ -26,73 +25,52 @@ export async function startTemporalDevServer(opts: {
   const uiUrl = opts.uiPort ? `http://127.0.0.1:${opts.uiPort}` : undefined;
 
   const binary = await findTemporalBinary({ cliPath: opts.cliPath, log: opts.log });
-  if (!binary) {
-    opts.log('正在通过 Temporal SDK 下载开发服务器 / downloading the dev server through the Temporal SDK');
-    const env = await TestWorkflowEnvironment.createLocal({
-      server: {
-        executable: { type: 'cached-download', downloadDir: path.dirname(temporalCacheDir()) },
-        ip: '127.0.0.1',
-        port: opts.port,
-        ...(opts.uiPort ? { ui: true, uiPort: opts.uiPort } : {}),
-        ...(opts.dbFile ? { dbFilename: opts.dbFile } : {}),
-      },
-    });
-    return { address, uiUrl, stop: () => env.teardown() };
-  }
+  if (!binary) return { address, uiUrl, ...(await startThroughSdk(opts)) };
 
   const args = ['server', 'start-dev', '--ip', '127.0.0.1', '--port', String(opts.port), '--log-level', 'error'];
   args.push(...(opts.uiPort ? ['--ui-port', String(opts.uiPort)] : ['--headless']));
   if (opts.dbFile) args.push('--db-filename', opts.dbFile);
-  const child = spawn(binary, args, { stdio: ['ignore', 'ignore', 'pipe'] });
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr = (stderr + chunk).slice(-4000);
+  const server = await spawnServer({ name: 'Temporal 开发服务器 / the Temporal dev server', command: binary, args, ready: { port: opts.port } });
+  return { address, uiUrl, ...server };
+}
+
+/** Without a binary of our own: the SDK downloads and runs the dev server; its death shows as the port closing. */
+async function startThroughSdk(opts: { port: number; uiPort?: number | undefined; dbFile?: string | undefined; log: (line: string) => void }): Promise<ServerProcess> {
+  opts.log('正在通过 Temporal SDK 下载开发服务器 / downloading the dev server through the Temporal SDK');
+  const env = await TestWorkflowEnvironment.createLocal({
+    server: {
+      executable: { type: 'cached-download', downloadDir: path.dirname(temporalCacheDir()) },
+      ip: '127.0.0.1',
+      port: opts.port,
+      ...(opts.uiPort ? { ui: true, uiPort: opts.uiPort } : {}),
+      ...(opts.dbFile ? { dbFilename: opts.dbFile } : {}),
+    },
   });
-  const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
-
-  const ready = await Promise.race([waitForPort(opts.port, 60_000), exited.then(() => false)]);
-  if (!ready) {
-    child.kill('SIGKILL');
-    throw new Error(`Temporal 开发服务器未能启动 / the Temporal dev server did not start (${binary}): ${stderr.trim().slice(-500)}`);
-  }
-
+  let stopping = false;
+  const exited = (async () => {
+    for (let misses = 0; misses < 3; ) {
+      await new Promise((r) => setTimeout(r, 2000));
+      if (stopping) return 'stopped';
+      misses = (await canConnect({ port: opts.port })) ? 0 : misses + 1;
+    }
+    await env.teardown().catch(() => undefined);
+    return `port ${opts.port} closed`;
+  })();
   return {
-    address,
-    uiUrl,
+    pid: 0,
+    exited,
+    signal: () => undefined,
     async stop() {
-      if (child.exitCode !== null || child.signalCode !== null) return;
-      child.kill('SIGTERM');
-      const timeout = setTimeout(() => child.kill('SIGKILL'), 10_000);
-      await exited;
-      clearTimeout(timeout);
+      stopping = true;
+      await env.teardown();
     },
   };
 }
 
 async function assertPortFree(port: number, setting: string): Promise<void> {
-  if (await canConnect(port)) {
+  if (await canConnect({ port })) {
     throw new Error(`端口 ${port} 已被占用 / port ${port} is already in use: set ${setting} to a free port`);
   }
-}
-
-function canConnect(port: number): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = net.connect({ host: '127.0.0.1', port });
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
-}
-
-async function waitForPort(port: number, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    if (await canConnect(port)) return true;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return false;
 }
 
 /** A free TCP port on loopback, for tests and parallel environments. */
