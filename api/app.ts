@@ -1,6 +1,6 @@
 // Builds the HTTP API: other people's plugins (security headers, CORS, rate limits, OpenAPI), then
-// ours (errors, authentication, idempotency), then one folder of routes per resource, then the
-// dashboard at `/`.
+// ours (errors, failing fast while the database is down, authentication, idempotency), then one
+// folder of routes per resource, then the dashboard at `/`.
 import type { Client } from '@temporalio/client';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
@@ -9,6 +9,7 @@ import type { NotificationSettings } from '../activities/notifications/settings.
 import type { DatabaseHandle } from '../db/client.js';
 import { MeasureClient } from './measure-client.js';
 import authPlugin from './plugins/auth.js';
+import availability from './plugins/availability.js';
 import errorHandler, { clientErrorHandler, frameworkErrors } from './plugins/error-handler.js';
 import housekeeping from './plugins/housekeeping.js';
 import idempotency from './plugins/idempotency.js';
@@ -113,6 +114,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
 
   await app.register(security, { corsOrigins: app.settings.corsOrigins });
   await app.register(errorHandler);
+  await app.register(availability);
   await app.register(texts);
   await app.register(docs);
   await app.register(authPlugin, { corsOrigins: app.settings.corsOrigins });

@@ -4,7 +4,7 @@ import { migrate } from 'drizzle-orm/postgres-js/migrator';
 import postgres from 'postgres';
 import { seedCalendar } from './calendar-seed.js';
 import { seedScoringRules } from './queries/scoring-rules.js';
-import { guardedSocket } from './reply-guard.js';
+import { DatabaseLiveness, guardedSocket } from './reply-guard.js';
 import * as schema from './schema/index.js';
 
 export type Database = PostgresJsDatabase<typeof schema>;
@@ -12,6 +12,8 @@ export type Database = PostgresJsDatabase<typeof schema>;
 export interface DatabaseHandle {
   db: Database;
   sql: postgres.Sql;
+  /** Whether the server is known to be unreachable (the API then answers 503 at once). */
+  liveness: DatabaseLiveness;
   close(): Promise<void>;
 }
 
@@ -32,6 +34,7 @@ export const DATABASE_TIMEOUTS = {
 
 export function connectDatabase(url: string, opts: { max?: number; statementTimeoutMs?: number } = {}): DatabaseHandle {
   const statementMs = opts.statementTimeoutMs ?? DATABASE_TIMEOUTS.statementMs;
+  const liveness = new DatabaseLiveness();
   const sql = postgres(url, {
     max: opts.max ?? 10,
     onnotice: () => undefined,
@@ -45,10 +48,10 @@ export function connectDatabase(url: string, opts: { max?: number; statementTime
     // After an outage, reconnect within a couple of seconds (postgres.js backs off up to 20 s).
     backoff: (retries: number) => Math.min(0.25 * retries, 2),
     // Through TLS the guard cannot read the answers; there only the server's limits apply.
-    ...(usesTls(url) ? {} : { socket: guardedSocket({ replyMs: statementMs + 1000, connectMs: DATABASE_TIMEOUTS.connectMs }) }),
+    ...(usesTls(url) ? {} : { socket: guardedSocket({ replyMs: statementMs + 1000, connectMs: DATABASE_TIMEOUTS.connectMs, liveness }) }),
   });
   const db = drizzle(sql, { schema, casing: 'snake_case' });
-  return { db, sql, close: () => sql.end({ timeout: 5 }) };
+  return { db, sql, liveness, close: () => sql.end({ timeout: 5 }) };
 }
 
 function usesTls(url: string): boolean {

@@ -14,7 +14,7 @@ const UNAVAILABLE_SQLSTATES = new Set([
 const UNAVAILABLE_CLASSES = ['08' /* connection exception */, '53' /* insufficient resources */];
 
 /** postgres.js's own codes for a connection lost or never made (and our reply guard's). */
-const CONNECTION_CODES = new Set(['CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'DATABASE_UNRESPONSIVE']);
+const CONNECTION_CODES = new Set(['CONNECT_TIMEOUT', 'CONNECTION_CLOSED', 'CONNECTION_DESTROYED', 'CONNECTION_ENDED', 'DATABASE_UNRESPONSIVE', 'DATABASE_DOWN']);
 /** Errors of the socket beneath, which postgres.js hands on as they are (with the query attached). */
 const SOCKET_CODES = new Set([
   'ECONNREFUSED',
@@ -37,4 +37,12 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     if (e.name === 'PostgresError' && (UNAVAILABLE_SQLSTATES.has(code) || UNAVAILABLE_CLASSES.includes(code.slice(0, 2)))) return true;
   }
   return false;
+}
+
+/** Refused before trying: the server is known to be unreachable (DatabaseLiveness). */
+export class DatabaseDownError extends Error {
+  readonly code = 'DATABASE_DOWN';
+  constructor() {
+    super('PostgreSQL 暂时无法连接 / PostgreSQL is unreachable');
+  }
 }

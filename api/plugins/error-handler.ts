@@ -2,13 +2,15 @@
 // 400: the request cannot be read (malformed JSON, a query that makes no sense, a broken file);
 // 401: not signed in; 403: signed in but not allowed; 404: no such thing, or not yours to see;
 // 409: the thing is not in a state that allows this; 413/415: too large / wrong type of body;
-// 422: read fine, but a value is invalid; 429: too many attempts.
+// 422: read fine, but a value is invalid; 429: too many attempts; 503: PostgreSQL or Temporal is
+// unavailable or did not answer in time — try again shortly (with the same Idempotency-Key).
 import { STATUS_CODES } from 'node:http';
 import type { Duplex } from 'node:stream';
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
 import { hasZodFastifySchemaValidationErrors } from 'fastify-type-provider-zod';
-import { MeasureActionError } from '../measure-client.js';
+import { isDatabaseUnavailable } from '../../db/errors.js';
+import { isTemporalUnavailable, MeasureActionError, MeasureActionUnconfirmedError } from '../measure-client.js';
 import { ApiError, type ErrorBody, type FieldError } from '../errors.js';
 
 /** How each rejection of the measure workflow becomes an HTTP status. */
@@ -101,6 +103,12 @@ export default fp(
         if (context === 'params') return send(404, { code: 'NOT_FOUND', ...body, message: `${first.message} — 不存在 / not found` });
         if (context === 'body') return send(422, { code: 'VALIDATION', ...body });
         return send(400, { code: 'BAD_REQUEST', ...body });
+      }
+      if (err instanceof MeasureActionUnconfirmedError || isDatabaseUnavailable(err) || isTemporalUnavailable(err)) {
+        reply.header('retry-after', '5');
+        if (err instanceof MeasureActionUnconfirmedError) return send(503, { code: err.code, message: err.message });
+        if (isDatabaseUnavailable(err)) return send(503, { code: 'DATABASE_UNAVAILABLE', message: '数据库暂时不可用，请稍后重试 / the database is unavailable; try again shortly' });
+        return send(503, { code: 'TEMPORAL_UNAVAILABLE', message: '工作流服务（Temporal）暂时不可用，请稍后重试 / Temporal is unavailable; try again shortly' });
       }
       const known = err.code ? FASTIFY_ERRORS[err.code] : undefined;
       if (known) return send(known.status, { code: known.code, message: known.message });

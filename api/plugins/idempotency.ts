@@ -91,6 +91,12 @@ export default fp(
           body = payload;
         }
         await db.update(idempotentRequests).set({ statusCode: reply.statusCode, responseBody: body }).where(where);
+      } else if (reply.statusCode === 503) {
+        // PostgreSQL or Temporal is unavailable: the answer waits a moment for the release (so an
+        // immediate retry finds the key free), not for a database that may itself be stalled;
+        // should the release fail, the claim lapses after STALE_CLAIM_MS.
+        const release = db.delete(idempotentRequests).where(where).catch((err: unknown) => request.log.warn({ err }, 'idempotency claim not released'));
+        await Promise.race([release, new Promise((r) => setTimeout(r, 1000).unref())]);
       } else {
         await db.delete(idempotentRequests).where(where);
       }

@@ -2,14 +2,15 @@
 // of its own, watched until it exits, stopped in order. `exited` settles whenever it exits —
 // asked to or not — so a supervisor can tell a crash from a stop.
 import { spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import net from 'node:net';
 
 export interface ServerProcess {
-  /** Leader of the process group that holds every process of the server. */
+  /** The server's main process (PostgreSQL's postmaster). */
   pid: number;
   /** How it ended ("signal SIGKILL", "exit code 1: <its last line>"), once it has. */
   exited: Promise<string>;
-  /** A signal to every process of the server (SIGSTOP/SIGCONT in tests and drills). */
+  /** A signal to every process of the server, its children included (SIGSTOP/SIGCONT in tests and drills). */
   signal(signal: NodeJS.Signals): void;
   /** Stops it (its stop signal, then SIGKILL after a grace period); resolves once it has exited. */
   stop(): Promise<void>;
@@ -29,7 +30,7 @@ function installExitHook(): void {
   process.once('exit', () => {
     for (const [pid, stopSignal] of live) {
       try {
-        process.kill(-pid, 'SIGCONT');
+        for (const p of familyOf(pid)) process.kill(p, 'SIGCONT');
         process.kill(pid, stopSignal);
       } catch {
         // Already gone.
@@ -82,10 +83,12 @@ export async function spawnServer(opts: {
   const running = () => child.exitCode === null && child.signalCode === null && child.pid !== undefined;
   const signal = (sig: NodeJS.Signals) => {
     if (!running()) return;
-    try {
-      process.kill(-child.pid!, sig);
-    } catch {
-      // Already gone.
+    for (const pid of familyOf(child.pid!)) {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        // Already gone.
+      }
     }
   };
 
@@ -97,11 +100,9 @@ export async function spawnServer(opts: {
     // A stopped (SIGSTOP) server cannot act on a stop request until it runs again.
     signal('SIGCONT');
     child.kill(opts.stopSignal ?? 'SIGTERM');
-    const force = setTimeout(() => signal('SIGKILL'), 15_000);
+    const force = setTimeout(() => child.kill('SIGKILL'), 15_000);
     await exited;
     clearTimeout(force);
-    // Children it left behind (a PostgreSQL backend outliving its postmaster) go too.
-    signal('SIGKILL');
   };
 
   const timeoutMs = opts.readyTimeoutMs ?? 60_000;
@@ -114,6 +115,34 @@ export async function spawnServer(opts: {
     throw new Error(`${opts.name} 未能启动 / ${opts.name} did not start (${how})${output.trim() ? `: ${output.trim().split('\n').slice(-3).join(' | ').slice(0, 600)}` : ''}`);
   }
   return { pid: child.pid!, exited, signal, stop };
+}
+
+/**
+ * A process and its descendants. Not its process group alone: PostgreSQL's backends each lead a
+ * group of their own. Where there is no /proc, the process alone.
+ */
+export function familyOf(root: number): number[] {
+  const children = new Map<number, number[]>();
+  let entries: string[];
+  try {
+    entries = readdirSync('/proc');
+  } catch {
+    return [root];
+  }
+  for (const entry of entries) {
+    if (!/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      // "pid (command) state ppid …": the command may hold spaces and parentheses.
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      children.set(ppid, [...(children.get(ppid) ?? []), Number(entry)]);
+    } catch {
+      // Gone while we looked.
+    }
+  }
+  const family = [root];
+  for (let i = 0; i < family.length; i++) family.push(...(children.get(family[i]!) ?? []));
+  return family;
 }
 
 async function waitFor(check: () => boolean | Promise<boolean>, timeoutMs: number, gaveUp: () => boolean): Promise<boolean> {

@@ -45,8 +45,8 @@ export interface ApiEnv {
   close(): Promise<void>;
 }
 
-export async function createApiEnv(name: string, opts: { worker?: boolean; app?: Partial<AppDeps> } = {}): Promise<ApiEnv> {
-  const env = await createTestEnv(name);
+export async function createApiEnv(name: string, opts: { worker?: boolean; app?: Partial<AppDeps>; databaseServer?: string } = {}): Promise<ApiEnv> {
+  const env = await createTestEnv(name, { databaseServer: opts.databaseServer });
   if (opts.worker !== false) await env.startWorker();
   const db = env.database.db;
   await db.insert(departments).values(API_DEPARTMENTS);

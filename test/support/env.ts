@@ -42,9 +42,10 @@ const quietLogger = {
   error: (message: string) => console.error(message),
 };
 
-export async function createTestEnv(name: string): Promise<TestEnv> {
+/** `databaseServer`: a URL of another PostgreSQL server to make the file's database on (one the test may stall). */
+export async function createTestEnv(name: string, opts: { databaseServer?: string } = {}): Promise<TestEnv> {
   installRuntime();
-  const base = new URL(inject('databaseUrl'));
+  const base = new URL(opts.databaseServer ?? inject('databaseUrl'));
   const dbName = `t_${name.replace(/[^a-z0-9]/gi, '_').toLowerCase()}_${randomUUID().slice(0, 8)}`;
   await ensureDatabase(base.toString(), dbName);
   const dbUrl = new URL(base);
@@ -78,13 +79,16 @@ export async function createTestEnv(name: string): Promise<TestEnv> {
         identity,
       });
       const running = worker.run();
+      let stopped: Promise<void> | undefined;
       const handle: RunningWorker = {
         worker,
-        async stop() {
-          if (worker.getState() === 'RUNNING') worker.shutdown();
-          await running;
-          await nativeConnection.close();
-        },
+        // Once: a test may stop a worker itself, and close() stops every worker again.
+        stop: () =>
+          (stopped ??= (async () => {
+            if (worker.getState() === 'RUNNING') worker.shutdown();
+            await running;
+            await nativeConnection.close();
+          })()),
       };
       workers.push(handle);
       return handle;

@@ -6,7 +6,7 @@ import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { audit } from '../../../db/queries/audit.js';
 import { listEntryOf, measureHistory, measureSummaries, policyOf } from '../../../db/queries/measures.js';
 import { measures } from '../../../db/schema/index.js';
-import { MeasureActionError, type MeasureAction, type MeasureActionArgs } from '../../measure-client.js';
+import { MeasureActionError, MeasureActionUnconfirmedError, type MeasureAction, type MeasureActionArgs } from '../../measure-client.js';
 import { conflict, forbidden, invalid } from '../../errors.js';
 import { findVisibleMeasure, isOffice, OFFICE_ROLES } from '../../plugins/access.js';
 import { actorOf, principalOf, type Principal } from '../../plugins/auth.js';
@@ -144,7 +144,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
           const state = await app.measures.act(m.id, action, args, key ? `${p.id}:${key}` : undefined);
           return readAs ? { ...state, newDeadlineReadAs: readAs } : state;
         } catch (err) {
-          if (err instanceof MeasureActionError) throw err;
+          // Not a closed measure's refusal: the workflow answered, or could not be asked in time.
+          if (err instanceof MeasureActionError || err instanceof MeasureActionUnconfirmedError) throw err;
           const [now] = await db.select({ status: measures.status }).from(measures).where(eq(measures.id, m.id));
           if (now?.status === 'closed' || now?.status === 'cancelled') throw conflict('MEASURE_CLOSED', '措施已办结，不能再操作 / the measure is no longer open');
           throw err;
