@@ -2,9 +2,7 @@
 // Starts its own embedded PostgreSQL and in-memory Temporal dev server, dispatches N measures whose
 // acknowledgment ladders climb within seconds, and prints figures and ratios (never asserts).
 //   BENCH_MEASURES=500 npm run bench
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection } from '@temporalio/worker';
 import { eq, sql } from 'drizzle-orm';
@@ -13,6 +11,7 @@ import { connectDatabase, migrateDatabase } from '../db/client.js';
 import { auditEvents, departments, measures, policies } from '../db/schema/index.js';
 import { loadConfig } from '../runtime/config.js';
 import { startLocalEnvironment } from '../runtime/local/index.js';
+import { temporaryDataDir } from '../runtime/local/postgres.js';
 import { freePort } from '../runtime/local/temporal.js';
 import { createWorker, installRuntime } from '../runtime/worker.js';
 import { DEFAULT_RULES } from '../workflows/rules/escalation.js';
@@ -26,7 +25,7 @@ const pct = (xs: number[], p: number) => xs.slice().sort((a, b) => a - b)[Math.m
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MB`;
 
 async function main(): Promise<void> {
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'three-lists-bench-'));
+  const dataDir = await temporaryDataDir('three-lists-bench-');
   const config = loadConfig({ ...process.env, DATA_DIR: dataDir, EMBEDDED_PG_PORT: String(await freePort()), EMBEDDED_TEMPORAL_PORT: String(await freePort()) });
   installRuntime();
   const local = await startLocalEnvironment(config, { log: () => undefined, persistTemporal: false, temporalUi: false });

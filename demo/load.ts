@@ -3,7 +3,7 @@
 // carried along, so each of the three lists has something to show.
 import { readFileSync } from 'node:fs';
 import { eq } from 'drizzle-orm';
-import type { MeasureClient } from '../api/measure-client.js';
+import { MeasureActionUnconfirmedError, type MeasureAction, type MeasureActionArgs, type MeasureClient } from '../api/measure-client.js';
 import { prepareImport } from '../api/routes/import/prepare.js';
 import { writeImport } from '../api/routes/import/service.js';
 import { dispatchMeasure } from '../api/routes/measures/service.js';
@@ -55,6 +55,16 @@ export async function loadDemo(db: Database, client: MeasureClient, log: (line: 
   }
 
   const by: Actor = { id: office.id, role: 'coordination_office', departmentId: OFFICE.id };
+  // As a careful client acts: with an Idempotency-Key, sent again while a busy machine is slow to confirm.
+  const act = async <A extends MeasureAction>(id: string, action: A, args: MeasureActionArgs[A]) => {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await client.act(id, action, args, `demo:${id}:${action}`);
+      } catch (err) {
+        if (!(err instanceof MeasureActionUnconfirmedError) || attempt >= 5) throw err;
+      }
+    }
+  };
   const rows = await db.select({ id: measures.id, seq: measures.seq }).from(measures).where(eq(measures.policyId, policy.id)).orderBy(measures.seq);
   for (const m of rows) await dispatchMeasure(db, client, m.id, by);
 
@@ -66,14 +76,14 @@ export async function loadDemo(db: Database, client: MeasureClient, log: (line: 
     await step(m.id, { id: staffOf.get(departmentId)!, role: 'department', departmentId });
   };
   for (const seq of [1, 2, 3, 4, 5, 6, 7, 8]) {
-    await actAsLead(seq, (id, lead) => client.act(id, 'acknowledge', { actor: lead, departmentId: lead.departmentId }));
+    await actAsLead(seq, (id, lead) => act(id, 'acknowledge', { actor: lead, departmentId: lead.departmentId }));
   }
   for (const seq of [2, 3, 4]) {
-    await actAsLead(seq, (id, lead) => client.act(id, 'submitProgress', { actor: lead, departmentId: lead.departmentId, text: '已制定工作方案，正在按计划推进。', percent: 40 + seq * 10 }));
+    await actAsLead(seq, (id, lead) => act(id, 'submitProgress', { actor: lead, departmentId: lead.departmentId, text: '已制定工作方案，正在按计划推进。', percent: 40 + seq * 10 }));
   }
-  await actAsLead(3, (id, lead) => client.act(id, 'applyClosure', { actor: lead, summary: '各项任务已完成，相关文件已印发。', evidence: [{ name: '印发文件.pdf' }, { name: '工作总结.docx' }] }));
-  await actAsLead(4, (id, lead) => client.act(id, 'applyClosure', { actor: lead, summary: '已完成年度目标。', evidence: [{ name: '验收报告.pdf' }] }));
-  await client.act(rows.find((r) => r.seq === 4)!.id, 'reviewClosure', { actor: by, decision: 'approve' });
+  await actAsLead(3, (id, lead) => act(id, 'applyClosure', { actor: lead, summary: '各项任务已完成，相关文件已印发。', evidence: [{ name: '印发文件.pdf' }, { name: '工作总结.docx' }] }));
+  await actAsLead(4, (id, lead) => act(id, 'applyClosure', { actor: lead, summary: '已完成年度目标。', evidence: [{ name: '验收报告.pdf' }] }));
+  await act(rows.find((r) => r.seq === 4)!.id, 'reviewClosure', { actor: by, decision: 'approve' });
 
   log(`演示数据已载入：${rows.length} 项措施已交办 / demo loaded: ${rows.length} measures dispatched`);
   return usernames;

@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import type { Client } from '@temporalio/client';
-import { DefaultLogger, makeTelemetryFilterString, type NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
+import { DefaultLogger, type LogEntry, makeTelemetryFilterString, type NativeConnection, Runtime, Worker, type WorkerOptions } from '@temporalio/worker';
 import { createActivities } from '../activities/index.js';
 import type { NotificationSettings } from '../activities/notifications/settings.js';
 import type { Database } from '../db/client.js';
@@ -43,6 +43,24 @@ let runtimeInstalled = false;
 export function installRuntime(level: 'WARN' | 'INFO' | 'DEBUG' = 'WARN', opts: { quietRetries?: boolean | undefined } = {}): void {
   if (runtimeInstalled) return;
   const filter = makeTelemetryFilterString({ core: level, other: 'ERROR' }) + (opts.quietRetries ? ',temporalio_client::retry=ERROR' : '');
-  Runtime.install({ logger: new DefaultLogger(level), telemetryOptions: { logging: { filter } } });
+  Runtime.install({ logger: level === 'DEBUG' ? new DefaultLogger(level) : new DefaultLogger(level, oneLine), telemetryOptions: { logging: { filter } } });
   runtimeInstalled = true;
+}
+
+/**
+ * One line per entry: a failed activity (each attempt while PostgreSQL restarts, say) names
+ * itself, its attempt and why — not its task token and stack, a screenful each.
+ */
+function oneLine({ level, message, meta = {} }: LogEntry): void {
+  const what = [meta.activityType ?? meta.workflowType, meta.workflowId].filter(Boolean).join(' ');
+  const attempt = meta.attempt ? ` (attempt ${String(meta.attempt)})` : '';
+  const error = meta.error instanceof Error ? `: ${reason(meta.error)}` : '';
+  process.stderr.write(`${new Date().toISOString()} [${level}] ${message}${what ? ` ${what}` : ''}${attempt}${error}\n`);
+}
+
+function reason(err: Error): string {
+  // drizzle's "Failed query: <the whole statement>" says less than the driver's error beneath it.
+  if (Object.hasOwn(err, 'query') && err.cause instanceof Error) return reason(err.cause);
+  const first = err.message.split('\n')[0]!.slice(0, 200);
+  return err.cause instanceof Error ? `${first} — ${reason(err.cause)}` : first;
 }

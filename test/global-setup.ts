@@ -2,12 +2,11 @@
 // Temporal server for every test file.
 // DATABASE_URL / TEMPORAL_ADDRESS are used when set; otherwise embedded ones start here, in a
 // temporary folder, on free ports, and stop at the end.
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import type { TestProject } from 'vitest/node';
 import { loadConfig } from '../runtime/config.js';
 import { startLocalEnvironment } from '../runtime/local/index.js';
+import { temporaryDataDir } from '../runtime/local/postgres.js';
 import { freePort } from '../runtime/local/temporal.js';
 import { ensureWebBuild } from '../scripts/build-web.js';
 
@@ -31,7 +30,7 @@ process.once('exit', () => {
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const log = (line: string) => console.log(`[test env] ${line}`);
   ensureWebBuild(log);
-  const dataDir = await mkdtemp(path.join(os.tmpdir(), 'three-lists-test-'));
+  const dataDir = await temporaryDataDir('three-lists-test-');
   const config = loadConfig({
     ...process.env,
     DATA_DIR: dataDir,

@@ -55,6 +55,12 @@ export async function placePostgres(opts: { nativeDir: string; dataDir: string; 
     }
     const key = createHash('sha256').update(path.resolve(opts.dataDir)).digest('hex').slice(0, 12);
     databaseDir = path.join(SHARED_ROOT, 'data', key, 'postgres');
+    // Data left by an earlier DATA_DIR of the same path (its link since deleted) is not taken up unasked.
+    if (existsSync(path.join(databaseDir, 'PG_VERSION'))) {
+      throw new PostgresPlacementError(
+        `${databaseDir} 中有此前同名 DATA_DIR 留下的数据：继续使用请执行 ln -s ${databaseDir} ${ownDataDir}，重新开始请删除它 / ${databaseDir} holds data of an earlier DATA_DIR at this path: to keep it, ln -s ${databaseDir} ${ownDataDir}; to start afresh, remove it`,
+      );
+    }
     await mkdir(path.dirname(databaseDir), { recursive: true, mode: 0o755 });
     await symlink(databaseDir, ownDataDir);
     opts.log(`以 root 运行：PostgreSQL 数据放在 ${databaseDir}（${ownDataDir} 链接到此）/ running as root: PostgreSQL's data lives in ${databaseDir} (linked from ${ownDataDir})`);

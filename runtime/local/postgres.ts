@@ -7,7 +7,7 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync } from 'node:fs';
-import { chown, mkdir, rm, writeFile } from 'node:fs/promises';
+import { chmod, chown, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
@@ -93,6 +93,16 @@ async function initdb(binDir: string, databaseDir: string, runAs: RunAs | undefi
   } finally {
     await rm(passwordFile, { force: true });
   }
+}
+
+/**
+ * A fresh DATA_DIR under the system's temporary folder (tests, benchmarks, drills). mkdtemp makes
+ * it 0700; opened to 0755 so that, run as root, the postgres user keeps its data inside it.
+ */
+export async function temporaryDataDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), prefix));
+  await chmod(dir, 0o755);
+  return dir;
 }
 
 /** CREATE DATABASE if it is missing (PostgreSQL has no IF NOT EXISTS for databases). */

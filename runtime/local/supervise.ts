@@ -20,7 +20,7 @@ export interface SupervisePolicy {
   maxFailedStarts: number;
 }
 
-export const DEFAULT_POLICY: SupervisePolicy = { firstDelayMs: 1000, maxDelayMs: 30_000, maxExits: 5, windowMs: 5 * 60_000, maxFailedStarts: 5 };
+export const DEFAULT_POLICY: SupervisePolicy = { firstDelayMs: 1000, maxDelayMs: 30_000, maxExits: 5, windowMs: 5 * 60_000, maxFailedStarts: 3 };
 
 export interface Supervised<T extends Restartable> {
   /** The part as it runs now (a new object after each restart). */
@@ -65,7 +65,7 @@ export async function supervise<T extends Restartable>(
       exits.push(now);
       while (exits.length && exits[0]! < now - policy.windowMs) exits.shift();
       if (exits.length > policy.maxExits) {
-        opts.onGiveUp(`${name.zh}在 ${policy.windowMs / 60_000} 分钟内退出 ${exits.length} 次（最近一次：${how}），不再重启 / ${name.en} exited ${exits.length} times within ${policy.windowMs / 60_000} minutes (last: ${how}); giving up`);
+        opts.onGiveUp(`${name.zh}在 ${policy.windowMs / 60_000} 分钟内退出 ${exits.length} 次（最近一次：${how}），不再重启 / ${name.en} exited ${exits.length} times within ${policy.windowMs / 60_000} min (last: ${how}); giving up`);
         return;
       }
       for (let failedStarts = 0; ; ) {

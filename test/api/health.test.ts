@@ -1,12 +1,10 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
 import { afterAll, describe, expect, it } from 'vitest';
 import { inject } from 'vitest';
 import { buildApp } from '../../api/app.js';
 import { connectDatabase } from '../../db/client.js';
-import { startEmbeddedPostgres } from '../../runtime/local/postgres.js';
+import { startEmbeddedPostgres, temporaryDataDir } from '../../runtime/local/postgres.js';
 import { freePort } from '../../runtime/local/temporal.js';
 
 const cleanups: Array<() => Promise<unknown>> = [];
@@ -17,7 +15,7 @@ afterAll(async () => {
 describe('GET /health', () => {
   it('is 200 with both parts up, and 503 naming PostgreSQL once its server stops', async () => {
     // A PostgreSQL of its own, so stopping it harms no other test.
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'three-lists-health-'));
+    const dataDir = await temporaryDataDir('three-lists-health-');
     cleanups.push(() => rm(dataDir, { recursive: true, force: true }));
     const pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'health' });
     cleanups.push(() => pg.stop());

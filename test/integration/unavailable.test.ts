@@ -2,15 +2,13 @@
 // looks the same), when the worker is away, or when Temporal cannot be reached, requests answer
 // 503 in seconds instead of hanging; an action whose answer did not come in time is sent again
 // with the same Idempotency-Key and applies once.
-import { chmod, mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
+import { rm } from 'node:fs/promises';
 import { Client, Connection } from '@temporalio/client';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MeasureActionUnconfirmedError } from '../../api/measure-client.js';
 import { measures, progressReports } from '../../db/schema/index.js';
-import { startEmbeddedPostgres, type LocalPostgres } from '../../runtime/local/postgres.js';
+import { startEmbeddedPostgres, temporaryDataDir, type LocalPostgres } from '../../runtime/local/postgres.js';
 import { freePort } from '../../runtime/local/temporal.js';
 import { createApiEnv, createDraft, createPolicy, dispatchedMeasure, expectErrorShape, waitForList, type ApiEnv } from '../support/api.js';
 import type { RunningWorker } from '../support/env.js';
@@ -34,9 +32,7 @@ describe('a stalled PostgreSQL and an absent worker', () => {
   let worker: RunningWorker;
 
   beforeAll(async () => {
-    dataDir = await mkdtemp(path.join(os.tmpdir(), 'three-lists-stall-'));
-    // Where the postgres user may enter, when the tests run as root.
-    await chmod(dataDir, 0o755);
+    dataDir = await temporaryDataDir('three-lists-stall-');
     pg = await startEmbeddedPostgres({ dataDir, port: await freePort(), database: 'postgres' });
     api = await createApiEnv('stall', { databaseServer: pg.url, worker: false });
     worker = await api.env.startWorker();
