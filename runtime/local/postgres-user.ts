@@ -27,6 +27,14 @@ export interface PostgresPlacement {
 
 export class PostgresPlacementError extends Error {}
 
+/** Each placement is told once per process, not again at every restart. */
+const told = new Set<string>();
+const tellOnce = (log: (line: string) => void, line: string) => {
+  if (told.has(line)) return;
+  told.add(line);
+  log(line);
+};
+
 const run = promisify(execFile);
 
 /** Where the binaries and the data go, for whoever runs us. */
@@ -38,7 +46,7 @@ export async function placePostgres(opts: { nativeDir: string; dataDir: string; 
   let binDir = path.join(opts.nativeDir, 'bin');
   if (!reachable(runAs, '-x', path.join(binDir, 'postgres')) || !reachable(runAs, '-r', path.join(opts.nativeDir, 'share'))) {
     binDir = path.join(await copyBinaries(opts.nativeDir), 'bin');
-    opts.log(`以 root 运行：postgres 用户无法访问本目录，PostgreSQL 程序已复制到 ${path.dirname(binDir)} / running as root and the postgres user cannot reach this folder: PostgreSQL's programs are run from ${path.dirname(binDir)}`);
+    tellOnce(opts.log, `以 root 运行且 postgres 用户无法进入本目录：PostgreSQL 程序从 ${path.dirname(binDir)} 运行 / running as root and the postgres user cannot reach this folder: PostgreSQL's programs are run from ${path.dirname(binDir)}`);
     if (!reachable(runAs, '-x', path.join(binDir, 'postgres'))) {
       throw new PostgresPlacementError(`postgres 用户仍无法运行 ${binDir}，请以普通用户运行或将项目放在其可访问的目录 / the postgres user still cannot run ${binDir}: run as a non-root user, or clone into a folder others may enter`);
     }
@@ -47,6 +55,7 @@ export async function placePostgres(opts: { nativeDir: string; dataDir: string; 
   let databaseDir = ownDataDir;
   if (isSymlink(ownDataDir)) {
     databaseDir = path.resolve(opts.dataDir, readlinkSync(ownDataDir));
+    tellOnce(opts.log, `以 root 运行：PostgreSQL 数据在 ${databaseDir}（${ownDataDir} 链接到此）/ running as root: PostgreSQL's data lives in ${databaseDir} (linked from ${ownDataDir})`);
   } else if (!reachable(runAs, '-x', opts.dataDir)) {
     if (existsSync(ownDataDir)) {
       throw new PostgresPlacementError(
@@ -63,7 +72,7 @@ export async function placePostgres(opts: { nativeDir: string; dataDir: string; 
     }
     await mkdir(path.dirname(databaseDir), { recursive: true, mode: 0o755 });
     await symlink(databaseDir, ownDataDir);
-    opts.log(`以 root 运行：PostgreSQL 数据放在 ${databaseDir}（${ownDataDir} 链接到此）/ running as root: PostgreSQL's data lives in ${databaseDir} (linked from ${ownDataDir})`);
+    tellOnce(opts.log, `以 root 运行：PostgreSQL 数据在 ${databaseDir}（${ownDataDir} 链接到此）/ running as root: PostgreSQL's data lives in ${databaseDir} (linked from ${ownDataDir})`);
   }
   await mkdir(databaseDir, { recursive: true });
   await chown(databaseDir, runAs.uid, runAs.gid);

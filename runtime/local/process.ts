@@ -49,12 +49,16 @@ export async function spawnServer(opts: {
   ready: ((output: string) => boolean) | { port: number };
   stopSignal?: NodeJS.Signals;
   readyTimeoutMs?: number;
+  /** Everything it writes, as it comes (a drill or the chaos run passes it on to its own log). */
+  onOutput?: (chunk: string) => void;
+  cwd?: string;
 }): Promise<ServerProcess> {
   const child = spawn(opts.command, opts.args, {
     // Its own process group: Ctrl-C on the terminal reaches us alone, and we stop it in order.
     detached: true,
     stdio: ['ignore', 'pipe', 'pipe'],
     env: opts.env ?? process.env,
+    ...(opts.cwd ? { cwd: opts.cwd } : {}),
     ...(opts.runAs ?? {}),
   });
   installExitHook();
@@ -63,6 +67,7 @@ export async function spawnServer(opts: {
   let output = '';
   const keep = (chunk: string) => {
     output = (output + chunk).slice(-8000);
+    opts.onOutput?.(chunk);
   };
   child.stdout!.setEncoding('utf8').on('data', keep);
   child.stderr!.setEncoding('utf8').on('data', keep);
