@@ -7,7 +7,7 @@ import { serializerCompiler } from 'fastify-type-provider-zod';
 import type { z } from 'zod';
 import type { NotificationSettings } from '../activities/notifications/settings.js';
 import type { DatabaseHandle } from '../db/client.js';
-import { MeasureClient } from './measure-client.js';
+import { MeasureClient, TEMPORAL_CALL_TIMEOUT_MS } from './measure-client.js';
 import authPlugin from './plugins/auth.js';
 import availability from './plugins/availability.js';
 import errorHandler, { clientErrorHandler, frameworkErrors } from './plugins/error-handler.js';
@@ -99,7 +99,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
     sessionTtlHours: deps.sessionTtlHours ?? 12,
     loginRateLimit: deps.loginRateLimit ?? 10,
   } satisfies AppSettings);
-  app.decorate('measures', new MeasureClient(deps.temporal, deps.taskQueue));
+  app.decorate('measures', new MeasureClient(deps.temporal, deps.taskQueue, { timeoutMs: TEMPORAL_CALL_TIMEOUT_MS }));
 
   // One schema library: zod validates every request, with messages in Chinese naming each field.
   app.setValidatorCompiler(({ schema }) => (data) => {

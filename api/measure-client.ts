@@ -85,15 +85,11 @@ export class MeasureActionError extends Error {
  */
 export class MeasureActionUnconfirmedError extends Error {
   readonly code = 'ACTION_UNCONFIRMED';
-  constructor(
-    readonly withKey: boolean,
-    timeoutMs: number,
-  ) {
+  constructor(readonly withKey: boolean) {
     super(
-      `操作未能在 ${timeoutMs / 1000} 秒内得到确认，可能已被受理。` +
-        (withKey
-          ? '使用相同的 Idempotency-Key 重试是安全的，不会重复生效 / the action was not confirmed within ' + `${timeoutMs / 1000} s and may already be accepted; retrying with the same Idempotency-Key is safe (it applies at most once)`
-          : '本次请求未携带 Idempotency-Key，重试前请先查看措施的当前状态 / the action was not confirmed within ' + `${timeoutMs / 1000} s and may already be accepted; this request carried no Idempotency-Key, so check the measure before retrying`),
+      withKey
+        ? '操作未能及时得到确认，可能已被受理；使用相同的 Idempotency-Key 重试是安全的，不会重复生效 / the action was not confirmed in time and may already be accepted; retrying with the same Idempotency-Key is safe (it applies at most once)'
+        : '操作未能及时得到确认，可能已被受理；本次请求未携带 Idempotency-Key，重试前请先查看措施的当前状态 / the action was not confirmed in time and may already be accepted; this request carried no Idempotency-Key, so check the measure before retrying',
     );
   }
 }
@@ -117,15 +113,18 @@ export const measureWorkflowId = (measureId: string) => `measure-${measureId}`;
 export const TEMPORAL_CALL_TIMEOUT_MS = 8000;
 
 export class MeasureClient {
+  /**
+   * `timeoutMs`: every call ends by then (gRPC gives up with DEADLINE_EXCEEDED) — the API passes
+   * TEMPORAL_CALL_TIMEOUT_MS; scripts and tests that may wait as long as Temporal takes pass none.
+   */
   constructor(
     private readonly client: Client,
     private readonly taskQueue: string,
-    private readonly timeoutMs = TEMPORAL_CALL_TIMEOUT_MS,
+    private readonly opts: { timeoutMs?: number | undefined } = {},
   ) {}
 
-  /** Every call to Temporal ends by the deadline: gRPC gives up with DEADLINE_EXCEEDED. */
   private bounded<T>(call: () => Promise<T>): Promise<T> {
-    return this.client.withDeadline(Date.now() + this.timeoutMs, call);
+    return this.opts.timeoutMs === undefined ? call() : this.client.withDeadline(Date.now() + this.opts.timeoutMs, call);
   }
 
   /** Starts the measure's workflow; starting one already running is not an error (dispatch retried). */
@@ -166,7 +165,7 @@ export class MeasureClient {
         const field = (err.cause.details?.[0] as { field?: string } | undefined)?.field;
         throw new MeasureActionError(err.cause.type ?? 'REJECTED', err.cause.message, field);
       }
-      if (isTemporalUnavailable(err)) throw new MeasureActionUnconfirmedError(idempotencyKey !== undefined, this.timeoutMs);
+      if (isTemporalUnavailable(err)) throw new MeasureActionUnconfirmedError(idempotencyKey !== undefined);
       throw err;
     }
   }

@@ -112,8 +112,15 @@ export async function spawnServer(opts: {
 
   const timeoutMs = opts.readyTimeoutMs ?? 60_000;
   const isReady = opts.ready;
-  const ready = await waitFor(() => (typeof isReady === 'function' ? isReady(output) : canConnect(isReady)), timeoutMs, () => !running());
-  if (!ready || !running()) {
+  const check = () => (typeof isReady === 'function' ? isReady(output) : canConnect(isReady));
+  // Ready, even if it died right after (its `exited` then tells a supervisor at once); an output
+  // that said so may still have been in the pipe when it exited.
+  let ready = await waitFor(check, timeoutMs, () => !running());
+  if (!ready && !running() && typeof isReady === 'function') {
+    await exited;
+    ready = isReady(output);
+  }
+  if (!ready) {
     const how = running() ? `没有在 ${timeoutMs / 1000} 秒内就绪 / not ready within ${timeoutMs / 1000} s` : await exited;
     signal('SIGKILL');
     await exited;

@@ -94,7 +94,7 @@ const devServerPid = (s: Started) => Number(processesUsing(s.dataDir).find((line
 describe('npm start watches what it started', () => {
   it('restarts PostgreSQL and the Temporal dev server when killed, one line each; /health and the worker come back on their own', async () => {
     const s = await npmStart({ DEMO: 'on' });
-    await waitFor(s, /已就绪 \/ ready/);
+    await waitFor(s, /已就绪/);
     expect(await health(s)).toBe(200);
 
     process.kill(postmasterPid(s), 'SIGKILL');
@@ -119,7 +119,7 @@ describe('npm start watches what it started', () => {
 
   it('stops everything with one line and exit 1 when PostgreSQL cannot be brought back, leaving no process behind', async () => {
     const s = await npmStart();
-    await waitFor(s, /已就绪 \/ ready/);
+    await waitFor(s, /已就绪/);
     const pid = postmasterPid(s);
     process.kill(pid, 'SIGKILL');
     // Another program takes its port before the restart: every restart fails.

@@ -139,7 +139,7 @@ describe('503 answers', () => {
     await app.register(security, { corsOrigins: [] });
     await app.register(errorHandler);
     app.get('/unconfirmed/:key', async (request) => {
-      throw new MeasureActionUnconfirmedError((request.params as { key: string }).key === 'yes', 8000);
+      throw new MeasureActionUnconfirmedError((request.params as { key: string }).key === 'yes');
     });
     app.get('/database', async () => {
       throw new DrizzleQueryError('select 1', [], Object.assign(new Error('x'), { code: 'CONNECTION_CLOSED' }) as never);
