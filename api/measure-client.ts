@@ -1,6 +1,7 @@
 // The API's (and tests') way to start, act on and read measure workflows. An Update's rejection
-// comes back as a MeasureActionError with the code and field the workflow named. No call waits
-// without end: Temporal, a worker or the database behind them may be down, and a person is waiting.
+// comes back as a MeasureActionError with the code and field the workflow named. For the API no call
+// waits without end (timeoutMs): Temporal, a worker or the database behind them may be down, and a
+// person is waiting.
 import { ApplicationFailure } from '@temporalio/common';
 import {
   isGrpcDeadlineError,
