@@ -22,6 +22,7 @@ export const ERROR_DESCRIPTIONS: Record<number, string> = {
   415: '请求体类型不受支持 / unsupported Content-Type',
   422: '字段值无效：message 说明原因，field 指明字段 / a value is invalid',
   429: '尝试过于频繁，请稍后再试 / too many requests',
+  503: 'PostgreSQL 或 Temporal 暂时不可用或未及时应答（DATABASE_UNAVAILABLE、TEMPORAL_UNAVAILABLE；措施操作为 ACTION_UNCONFIRMED：可能已被受理，用相同的 Idempotency-Key 重试是安全的），见 Retry-After / PostgreSQL or Temporal is unavailable or did not answer in time',
 };
 
 const SUCCESS_DESCRIPTIONS: Record<number, string> = {
@@ -63,6 +64,9 @@ export function derivedErrorStatuses(route: Pick<RouteOptions, 'method' | 'url' 
   if (BODY_METHODS.has(method)) [400, 413, 415].forEach((s) => statuses.add(s));
   if (schema.body) statuses.add(422);
   if (config.rateLimit) statuses.add(429);
+  // Every route of the API reads PostgreSQL, and while it is unreachable answers 503 at once
+  // (plugins/availability.ts); those that act through Temporal answer 503 when it is away too.
+  if (route.url.startsWith('/api/')) statuses.add(503);
   return [...statuses];
 }
 

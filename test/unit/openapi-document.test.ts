@@ -41,9 +41,11 @@ it('names operations after method and path', () => {
 it('derives the error statuses from what the route is', () => {
   const sorted = (s: number[]) => [...s].sort();
   // Public, rate-limited, with a body: sign-in.
-  expect(sorted(derivedErrorStatuses({ method: 'POST', url: '/api/auth/login', config: { public: true, rateLimit: {} } }, { body: {} }))).toEqual([400, 413, 415, 422, 429]);
+  expect(sorted(derivedErrorStatuses({ method: 'POST', url: '/api/auth/login', config: { public: true, rateLimit: {} } }, { body: {} }))).toEqual([400, 413, 415, 422, 429, 503]);
   // Signed in, roles, path parameter, body, POST.
-  expect(sorted(derivedErrorStatuses({ method: 'POST', url: '/api/measures/:id/cancel', config: { roles: ['admin'] } }, { params: {}, body: {} }))).toEqual([400, 401, 403, 404, 409, 413, 414, 415, 422]);
+  expect(sorted(derivedErrorStatuses({ method: 'POST', url: '/api/measures/:id/cancel', config: { roles: ['admin'] } }, { params: {}, body: {} }))).toEqual([400, 401, 403, 404, 409, 413, 414, 415, 422, 503]);
   // A plain signed-in read.
-  expect(sorted(derivedErrorStatuses({ method: 'GET', url: '/api/auth/me', config: {} }, {}))).toEqual([401, 422]);
+  expect(sorted(derivedErrorStatuses({ method: 'GET', url: '/api/auth/me', config: {} }, {}))).toEqual([401, 422, 503]);
+  // Outside the API: no database behind it.
+  expect(sorted(derivedErrorStatuses({ method: 'GET', url: '/docs/json', config: { public: true } }, {}))).toEqual([422]);
 });
