@@ -1,4 +1,4 @@
-// Every error leaves the API in one shape, {code, message, field?}, made here and nowhere else.
+// Every error leaves the API in one shape, {code, message, field?, errors?}, made here and nowhere else.
 // 400: the request cannot be read (malformed JSON, a query that makes no sense, a broken file);
 // 401: not signed in; 403: signed in but not allowed; 404: no such thing, or not yours to see;
 // 409: the thing is not in a state that allows this; 413/415: too large / wrong type of body;

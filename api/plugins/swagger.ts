@@ -39,7 +39,7 @@ export default fp(
           title: '三张清单 API / three-lists API',
           description:
             '责任清单、督办清单、销号清单的 HTTP 接口。除 `/health` 与登录外，每个接口都需要登录：`Authorization: Bearer <token>`（由 `POST /api/auth/login` 取得），或仪表板的会话 Cookie。' +
-            '错误统一为 `{code, message, field?}`：`code` 为英文错误码，`message` 为中文说明，`field` 指明出错的字段。' +
+            '错误统一为 `{code, message, field?, errors?}`：`code` 为英文错误码，`message` 为中英文说明，`field` 指明出错的字段，`errors` 逐项列出每个问题 `{field, message}`。' +
             '已登录的 POST 接口接受 `Idempotency-Key` 请求头，重复请求不会重复生效。',
           version: '0.1.0',
           license: { name: 'MIT', url: 'https://opensource.org/license/mit' },

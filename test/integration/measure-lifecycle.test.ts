@@ -139,11 +139,16 @@ describe('timers and the escalation ladder', () => {
   });
 
   it('climbs the deadline ladder step by step once the deadline passes, and stops when closure is applied', async () => {
-    const input = await newMeasure(db(), { deadlineInSeconds: 2, cooperating: [], rules: { dueSoon: sec(1) } });
+    // Wide windows, so a loaded machine still sees yellow before the deadline and acts before rung 3.
+    const input = await newMeasure(db(), {
+      deadlineInSeconds: 6,
+      cooperating: [],
+      rules: { dueSoon: sec(4), deadlineLadder: [{ level: 1, after: sec(0) }, { level: 2, after: sec(1) }, { level: 3, after: sec(60) }] },
+    });
     await measures.start(input);
     await measures.act(input.measureId, 'acknowledge', { actor: dept('health'), departmentId: 'health' });
-    await expect.poll(async () => (await measures.state(input.measureId)).rag, { timeout: 5000 }).toBe('yellow');
-    await expect.poll(async () => (await escalations(db(), input.measureId)).filter((e) => e.item === 'deadline').length, { timeout: 10_000 }).toBe(2);
+    await expect.poll(async () => (await measures.state(input.measureId)).rag, { timeout: 6000 }).toBe('yellow');
+    await expect.poll(async () => (await escalations(db(), input.measureId)).filter((e) => e.item === 'deadline').length, { timeout: 15_000 }).toBe(2);
     const view = await measures.state(input.measureId);
     expect(view).toMatchObject({ rag: 'red', escalationLevel: 2 });
     expect((await listEntry(db(), input.measureId))!.rag).toBe('red');

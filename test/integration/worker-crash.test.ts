@@ -23,7 +23,7 @@ afterAll(async () => {
 const MEASURES = 30;
 
 describe('a worker killed mid-run', () => {
-  it('loses no timer or escalation and writes nothing twice', { timeout: 120_000 }, async () => {
+  it('loses no timer or escalation and writes nothing twice', { timeout: 300_000 }, async () => {
     const measures = new MeasureClient(env.client, env.taskQueue);
     const db = env.database.db;
     worker = await spawnWorkerProcess(env);
