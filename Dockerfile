@@ -50,6 +50,9 @@ COPY --from=build /app/dist/workflow-bundle.js ./dist/workflow-bundle.js
 COPY --from=build /app/dist/web ./dist/web
 
 # Files stay owned by root (read-only to the app); the processes run as the image's `node` user.
+# Uploaded evidence files are written to EVIDENCE_DIR: a named volume mounted here takes this
+# folder's owner on first use (docker-compose.yml).
+RUN mkdir -p /var/lib/three-lists/evidence && chown node:node /var/lib/three-lists/evidence
 USER node
 EXPOSE 3000
 

@@ -1,6 +1,8 @@
 // Builds the HTTP API: other people's plugins (security headers, CORS, rate limits, OpenAPI), then
 // ours (errors, failing fast while the database is down, authentication, idempotency), then one
 // folder of routes per resource, then the dashboard at `/`.
+import os from 'node:os';
+import path from 'node:path';
 import type { Client } from '@temporalio/client';
 import Fastify, { LogController, type FastifyInstance } from 'fastify';
 import { serializerCompiler } from 'fastify-type-provider-zod';
@@ -27,6 +29,7 @@ import importRoutes from './routes/import/index.js';
 import inboxRoutes from './routes/inbox/index.js';
 import listRoutes from './routes/lists/index.js';
 import measureRoutes from './routes/measures/index.js';
+import evidenceRoutes from './routes/evidence/index.js';
 import notificationRoutes from './routes/notifications/index.js';
 import peopleRoutes from './routes/people/index.js';
 import policyRoutes from './routes/policies/index.js';
@@ -48,6 +51,8 @@ export interface AppDeps {
   loginRateLimit?: number | undefined;
   /** Largest request body (an Excel workbook being the largest), in bytes. */
   bodyLimitBytes?: number | undefined;
+  /** Where uploaded evidence files are kept (EVIDENCE_DIR); default a folder in the system's temporary directory (tests). */
+  evidenceDir?: string | undefined;
   /** Where the log goes (default stdout); tests read it to check that no secret is written. */
   logStream?: NodeJS.WritableStream | undefined;
   /** X-Forwarded-* hops to believe behind a reverse proxy (Fastify's trustProxy). */
@@ -128,6 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(policyRoutes, { prefix: '/api/policies' });
   await app.register(importRoutes, { prefix: '/api/import' });
   await app.register(measureRoutes, { prefix: '/api/measures' });
+  await app.register(evidenceRoutes, { prefix: '/api', dir: deps.evidenceDir ?? path.join(os.tmpdir(), 'three-lists-evidence'), maxBytes: deps.bodyLimitBytes ?? 10 * 1024 * 1024 });
   await app.register(listRoutes, { prefix: '/api/lists' });
   await app.register(scorecardRoutes, { prefix: '/api/scorecards' });
   await app.register(exportRoutes, { prefix: '/api/exports' });

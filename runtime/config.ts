@@ -36,6 +36,8 @@ const schema = z.object({
   SESSION_TTL_HOURS: z.coerce.number().int().min(1).max(24 * 90).default(12),
   LOGIN_RATE_LIMIT: z.coerce.number().int().min(1).max(10_000).default(10),
   MAX_UPLOAD_MB: z.coerce.number().min(1).max(200).default(10),
+  // Uploaded evidence files (佐证材料); default DATA_DIR/evidence. Production: a volume.
+  EVIDENCE_DIR: z.string().min(1).optional(),
   // Behind a reverse proxy: which X-Forwarded-For hops to believe, so that the login rate limit
   // counts each client (not the proxy) and cookies are marked Secure when the proxy speaks HTTPS.
   TRUST_PROXY: z
@@ -56,7 +58,7 @@ const schema = z.object({
   if (problem) ctx.addIssue({ code: 'custom', path: ['ADMIN_PASSWORD'], message: problem });
 });
 
-export type Config = z.infer<typeof schema> & { dataDir: string };
+export type Config = z.infer<typeof schema> & { dataDir: string; evidenceDir: string };
 
 export class ConfigError extends Error {
   constructor(
@@ -75,5 +77,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
     const issue = parsed.error.issues[0]!;
     throw new ConfigError(String(issue.path[0] ?? '?'), issue.message);
   }
-  return { ...parsed.data, dataDir: path.resolve(parsed.data.DATA_DIR) };
+  const dataDir = path.resolve(parsed.data.DATA_DIR);
+  return { ...parsed.data, dataDir, evidenceDir: path.resolve(parsed.data.EVIDENCE_DIR ?? path.join(dataDir, 'evidence')) };
 }

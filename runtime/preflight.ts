@@ -9,6 +9,7 @@ export async function checkBeforeStart(config: Config, opts: { api: boolean }): 
   if (config.WORKFLOW_BUNDLE) readableFile(config.WORKFLOW_BUNDLE, 'WORKFLOW_BUNDLE');
   if (config.TEMPORAL_CLI_PATH && !config.TEMPORAL_ADDRESS) executableFile(config.TEMPORAL_CLI_PATH, 'TEMPORAL_CLI_PATH');
   if (!config.DATABASE_URL || !config.TEMPORAL_ADDRESS) writableDir(config.dataDir, 'DATA_DIR');
+  if (opts.api) writableDir(config.evidenceDir, config.EVIDENCE_DIR ? 'EVIDENCE_DIR' : 'DATA_DIR');
 
   const ports: Array<[string, string, number]> = [];
   if (opts.api && config.PORT !== 0) ports.push(['PORT', config.HOST, config.PORT]);

@@ -91,6 +91,7 @@ export async function startApi(config: Config, targets: Targets): Promise<{ app:
     sessionTtlHours: config.SESSION_TTL_HOURS,
     loginRateLimit: config.LOGIN_RATE_LIMIT,
     bodyLimitBytes: Math.round(config.MAX_UPLOAD_MB * 1024 * 1024),
+    evidenceDir: config.evidenceDir,
     trustProxy: config.TRUST_PROXY,
     notifications: notificationSettingsFrom(config),
   });

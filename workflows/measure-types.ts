@@ -18,6 +18,8 @@ export interface Evidence {
   name: string;
   url?: string | undefined;
   note?: string | undefined;
+  /** An uploaded file (evidence_files), checked by the API before the workflow hears of it. */
+  fileId?: string | undefined;
 }
 
 /** The read-model row a step leaves behind. */

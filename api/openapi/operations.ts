@@ -37,7 +37,7 @@ const JSON_TYPE = 'application/json';
 /** Methods whose body Fastify reads: each may meet a malformed, too large or unsupported body. */
 const BODY_METHODS = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
-type Config = { public?: boolean; roles?: Role[]; rateLimit?: unknown };
+type Config = { public?: boolean; roles?: Role[]; rateLimit?: unknown; multipartBody?: z.ZodType };
 type RouteSchema = Record<string, unknown> & { response?: Record<string, unknown>; params?: unknown; querystring?: unknown; body?: unknown; description?: string };
 type ContentResponse = { description?: string; content: Record<string, { schema: unknown }> };
 
@@ -84,9 +84,11 @@ export function operationIdOf(method: string, url: string): string {
 }
 
 /** The route's schema as the document shows it (never as the server validates with it). */
-export function documentedSchema(route: Pick<RouteOptions, 'method' | 'url' | 'config'>, schema: RouteSchema): RouteSchema {
+export function documentedSchema(route: Pick<RouteOptions, 'method' | 'url' | 'config'>, given: RouteSchema): RouteSchema {
   const method = methodOf(route);
   const config = (route.config ?? {}) as Config;
+  // A multipart upload is read by its handler, not validated as a body: its form is documented here.
+  const schema = config.multipartBody ? { ...given, body: config.multipartBody, consumes: ['multipart/form-data'] } : given;
   const responses: Record<string, ContentResponse> = {};
   for (const [status, declared] of Object.entries(schema.response ?? {})) {
     if (isContentResponse(declared)) {

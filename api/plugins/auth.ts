@@ -4,6 +4,7 @@
 import { and, eq, gt, isNull } from 'drizzle-orm';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import fp from 'fastify-plugin';
+import type { ZodType } from 'zod';
 import { leaderAreas, leaderDepartments, people, sessions } from '../../db/schema/index.js';
 import type { Actor } from '../../workflows/measure-types.js';
 import { hashToken } from '../auth/passwords.js';
@@ -33,6 +34,8 @@ declare module 'fastify' {
     public?: boolean;
     /** Only these roles may call the route. */
     roles?: Role[];
+    /** A multipart upload's form, for the OpenAPI document only (the handler reads the parts). */
+    multipartBody?: ZodType;
   }
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { longText, multiline, ref, singleLine, text, uuid } from './common.js';
+import { MEASURE_ACTIONS } from '../../common/allowed-actions.js';
 import { rulesOverrideSchema } from '../../workflows/rules/escalation-schema.js';
 
 export const evidence = z.strictObject({
@@ -13,7 +14,23 @@ export const evidence = z.strictObject({
     .url({ protocol: /^https?$/, error: '链接应为 http(s) 地址 / must be an http(s) URL' })
     .optional(),
   note: multiline(2000).optional(),
+  fileId: uuid.optional().describe('已上传的文件（POST /api/measures/{id}/evidence 返回的 id），须为本部门为此措施上传'),
 });
+
+/** A file kept by the server as evidence, as an upload answers it and a measure's detail lists it. */
+export const evidenceFile = z
+  .object({
+    id: z.string(),
+    measureId: z.string(),
+    departmentId: z.string(),
+    name: z.string(),
+    contentType: z.string(),
+    size: z.number().int().describe('字节数'),
+    sha256: z.string().describe('内容的 SHA-256（十六进制）'),
+    uploadedAt: z.string(),
+    url: z.string().describe('下载地址（需登录，且能查看该措施）'),
+  })
+  .meta({ id: 'EvidenceFile' });
 
 export const createMeasureBody = z.strictObject({
   policyId: uuid,
@@ -119,7 +136,19 @@ export const measureDetail = measureSummary
     escalations: z.array(
       z.object({ at: z.string(), item: z.string(), level: z.number(), levelName: z.string(), departmentId: z.string().nullable(), round: z.number().nullable() }),
     ),
-    evidence: z.array(z.object({ name: z.string(), url: z.string().optional(), note: z.string().optional(), source: z.enum(['report', 'closure']), at: z.string(), departmentId: z.string().nullable() })),
+    evidence: z.array(
+      z.object({
+        name: z.string(),
+        url: z.string().optional(),
+        note: z.string().optional(),
+        fileId: z.string().optional(),
+        file: evidenceFile.nullable().describe('上传的文件（fileId 所指）；链接材料为 null'),
+        source: z.enum(['report', 'closure']),
+        at: z.string(),
+        departmentId: z.string().nullable(),
+      }),
+    ),
+    allowedActions: z.array(z.enum(MEASURE_ACTIONS)).describe('当前登录人此刻可执行的操作（按措施状态、其角色与部门计算）'),
   })
   .meta({ id: 'MeasureDetail' });
 

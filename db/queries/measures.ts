@@ -5,7 +5,7 @@ import { describeDeadline, type DeadlineSpec } from '../../workflows/rules/deadl
 import { LEVEL_NAMES, type Level } from '../../workflows/rules/escalation.js';
 import type { Database } from '../client.js';
 import type { measures} from '../schema/index.js';
-import { areas, assignments, auditEvents, departments, listEntries, people, policies, progressReports } from '../schema/index.js';
+import { areas, assignments, auditEvents, departments, evidenceFiles, listEntries, people, policies, progressReports } from '../schema/index.js';
 
 const iso = (d: Date | null | undefined) => (d ? d.toISOString() : null);
 
@@ -81,6 +81,7 @@ export const ACTION_NAMES: Record<string, string> = {
   round_opened: '开启调度',
   rag_changed: '红黄绿灯变化',
   calendar_changed: '节假日调整',
+  evidence_uploaded: '上传佐证材料',
 };
 
 export async function measureHistory(db: Database, measureId: string) {
@@ -120,14 +121,27 @@ export async function measureHistory(db: Database, measureId: string) {
     .where(eq(progressReports.measureId, measureId))
     .orderBy(asc(progressReports.submittedAt));
 
-  type Ev = { name: string; url?: string; note?: string };
-  const evidence: Array<Ev & { source: 'report' | 'closure'; at: string; departmentId: string | null }> = [];
-  for (const r of reports) for (const e of r.evidence as Ev[]) evidence.push({ ...e, source: 'report', at: r.submittedAt.toISOString(), departmentId: r.departmentId });
+  type Ev = { name: string; url?: string; note?: string; fileId?: string };
+  const named: Array<Ev & { source: 'report' | 'closure'; at: string; departmentId: string | null }> = [];
+  for (const r of reports) for (const e of r.evidence as Ev[]) named.push({ ...e, source: 'report', at: r.submittedAt.toISOString(), departmentId: r.departmentId });
   for (const e of events) {
     if (e.action !== 'apply_closure') continue;
     const d = e.detail as { evidence?: Ev[] };
-    for (const x of d.evidence ?? []) evidence.push({ ...x, source: 'closure', at: e.at.toISOString(), departmentId: null });
+    for (const x of d.evidence ?? []) named.push({ ...x, source: 'closure', at: e.at.toISOString(), departmentId: null });
   }
+  // Uploaded files named by `fileId`: their size, type and checksum, and where to download them.
+  const fileIds = [...new Set(named.flatMap((e) => (e.fileId ? [e.fileId] : [])))];
+  const files = fileIds.length ? await db.select().from(evidenceFiles).where(and(eq(evidenceFiles.measureId, measureId), inArray(evidenceFiles.id, fileIds))) : [];
+  const fileById = new Map(files.map((f) => [f.id, f]));
+  const evidence = named.map((e) => {
+    const f = e.fileId ? fileById.get(e.fileId) : undefined;
+    return {
+      ...e,
+      file: f
+        ? { id: f.id, measureId: f.measureId, departmentId: f.departmentId, name: f.name, contentType: f.contentType, size: f.size, sha256: f.sha256, uploadedAt: f.createdAt.toISOString(), url: `/api/evidence/${f.id}` }
+        : null,
+    };
+  });
 
   return {
     timeline: events.map((e) => ({ ...e, at: e.at.toISOString(), actionName: ACTION_NAMES[e.action] ?? e.action, actorName: e.actorName ?? (e.actor === 'system' ? '系统' : null) })),

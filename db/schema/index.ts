@@ -10,3 +10,4 @@ export * from './calendar.js';
 export * from './session.js';
 export * from './notification.js';
 export * from './scoring.js';
+export * from './evidence-file.js';

@@ -15,7 +15,12 @@ import { errors, idParams, type Role } from '../../schemas/common.js';
 import { actionBodies, createMeasureBody, dispatchResult, measureDetail, measureState, measureSummary, updateMeasureBody } from '../../schemas/measures.js';
 import { withDepartmentIds } from '../departments/service.js';
 import { describeDeadline, parseDeadline } from '../../../workflows/rules/deadline.js';
+import { allowedActions } from '../../../common/allowed-actions.js';
+import { checkEvidenceFiles } from '../evidence/service.js';
 import { createDraft, dispatchMeasure, rulesFor, updateDraft } from './service.js';
+
+/** Whether the read model's snapshot holds an extension request awaiting the office. */
+const hasPendingExtension = (snapshot: unknown) => Boolean((snapshot as { pendingExtension?: unknown } | null)?.pendingExtension);
 
 const DEPARTMENT: Role[] = ['department'];
 const OFFICE: Role[] = [...OFFICE_ROLES];
@@ -79,13 +84,15 @@ const routes: FastifyPluginAsyncZod = async (app) => {
       const p = principalOf(request);
       const m = await findVisibleMeasure(db, p, request.params.id);
       const [base] = await measureSummaries(db, [m]);
+      const entry = await listEntryOf(db, m.id);
       return {
         ...base!,
         policy: await policyOf(db, m.policyId),
-        entry: await listEntryOf(db, m.id),
+        entry,
         // The Temporal UI has no sign-in of its own and offers cancellation: the office's and admins' only.
         temporalUrl: isOffice(p) ? temporalUrl(app.settings, m.id, m.workflowId) : null,
         ...(await measureHistory(db, m.id)),
+        allowedActions: allowedActions(p, { status: m.status, assignments: base!.assignments, deadlineAt: entry?.deadlineAt ?? null, extensionPending: hasPendingExtension(entry?.snapshot) }),
       };
     },
   );
@@ -138,6 +145,8 @@ const routes: FastifyPluginAsyncZod = async (app) => {
         const body = request.body as Record<string, unknown>;
         const readAs = typeof body.newDeadline === 'string' ? readNewDeadline(body.newDeadline) : undefined;
         const args = await argsFor(action, readAs ? { ...body, newDeadline: readAs.date } : body, p);
+        // Uploaded files a report or closure names must be this department's, for this measure.
+        if (action === 'submitProgress' || action === 'applyClosure') await checkEvidenceFiles(db, m.id, p.departmentId, (body as { evidence?: unknown }).evidence);
         const key = idempotencyKeyOf(request);
         try {
           // The key is scoped to the person: two people's keys never collide as Update ids.

@@ -21,7 +21,8 @@ type Body =
   | { kind: 'json'; value: unknown }
   | { kind: 'text'; type: string | undefined; text: string }
   | { kind: 'bytes'; type: string; size: number }
-  | { kind: 'workbook'; title: unknown; header: string[]; rows: unknown[][] };
+  | { kind: 'workbook'; title: unknown; header: string[]; rows: unknown[][] }
+  | { kind: 'multipart'; field: string; filename: unknown; content: 'pdf' | 'png' | 'text' | 'zeros' | 'oversize'; size: number };
 
 export interface Plan {
   op: Operation;
@@ -87,9 +88,41 @@ function bodyOf(doc: Doc, op: Operation): fc.Arbitrary<Body> {
       options.push({ weight: 16, arbitrary: workbookBody() });
       options.push({ weight: 2, arbitrary: fc.integer({ min: 0, max: 2000 }).map((size): Body => ({ kind: 'bytes', type, size })) });
       options.push({ weight: 1, arbitrary: fc.constant<Body>({ kind: 'bytes', type, size: OVERSIZE }) });
+    } else if (type === 'multipart/form-data') {
+      options.push({ weight: 16, arbitrary: multipartBody() });
+      options.push({ weight: 1, arbitrary: fc.integer({ min: 0, max: 2000 }).map((size): Body => ({ kind: 'bytes', type, size })) });
     } else options.push({ weight: 4, arbitrary: fc.integer({ min: 0, max: 2000 }).map((size): Body => ({ kind: 'bytes', type, size })) });
   }
   return fc.oneof(...options);
+}
+
+/** An upload form: a file part under the right field or another, with a name valid or hostile, its content what the name says or not, empty or over the limit. */
+function multipartBody(): fc.Arbitrary<Body> {
+  const name = fc.oneof(
+    { weight: 6, arbitrary: fc.constantFrom('验收报告.pdf', '现场照片.png', '说明.txt', 'scan.PDF', '台账.xlsx', '程序.exe', '无扩展名', '../../etc/passwd.pdf', '') },
+    { weight: 2, arbitrary: valueOf({ paths: {}, components: { schemas: {} } }, { type: 'string', maxLength: 300 }, 'file', { hostileOneIn: 2 }) },
+  );
+  return fc
+    .record({
+      field: fc.oneof({ weight: 9, arbitrary: fc.constant('file') }, { weight: 1, arbitrary: fc.constantFrom('other', '__proto__', '') }),
+      filename: name,
+      content: fc.constantFrom('pdf', 'png', 'text', 'zeros', 'oversize'),
+      size: fc.integer({ min: 0, max: 4000 }),
+    })
+    .map((b): Body => ({ kind: 'multipart', ...b }));
+}
+
+function multipartOf(body: Extract<Body, { kind: 'multipart' }>): { type: string; payload: Buffer } {
+  const boundary = 'fuzz' + randomUUID().replaceAll('-', '');
+  const head = { pdf: Buffer.from('%PDF-1.7\n'), png: Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]), text: Buffer.from('进展说明\n'), zeros: Buffer.alloc(0), oversize: Buffer.from('%PDF-1.7\n') }[body.content];
+  const content = Buffer.concat([head, Buffer.alloc(body.content === 'oversize' ? OVERSIZE : body.size, body.content === 'zeros' ? 0 : 0x41)]);
+  const filename = typeof body.filename === 'string' ? body.filename : JSON.stringify(body.filename) ?? '';
+  const part = Buffer.concat([
+    Buffer.from(`--${boundary}\r\nContent-Disposition: form-data; name="${body.field}"; filename*=UTF-8''${encodeURIComponent(filename.replace(/[\ud800-\udfff]/g, '?'))}\r\nContent-Type: application/octet-stream\r\n\r\n`),
+    content,
+    Buffer.from(`\r\n--${boundary}--\r\n`),
+  ]);
+  return { type: `multipart/form-data; boundary=${boundary}`, payload: part };
 }
 
 const HEADER = ['序号', '方面', '措施', '牵头单位', '配合单位', '完成时限', '工作目标/预期成果'];
@@ -210,6 +243,10 @@ export async function requestOf(plan: Plan, ctx: Context): Promise<InjectOptions
       return { ...request, headers: { ...headers, 'content-type': body.type }, payload: Buffer.alloc(body.size, 0x5a) };
     case 'workbook':
       return { ...request, headers: { ...headers, 'content-type': XLSX }, payload: await workbookOf(body) };
+    case 'multipart': {
+      const { type, payload } = multipartOf(body);
+      return { ...request, headers: { ...headers, 'content-type': type }, payload };
+    }
   }
 }
 

@@ -7,13 +7,13 @@ import { ApiError, newIdempotencyKey } from '../../api/client';
 import { measures } from '../../api/endpoints';
 import type { MeasureAction } from '../../api/types';
 import { ACTION_FORMS, type ActionForm, type FormContext } from './action-forms';
-import { allowedActions } from './allowed-actions';
 
 const PRIMARY: MeasureAction[] = ['acknowledge', 'submitProgress', 'reviewClosure', 'decideExtension'];
 
 export function ActionPanel(ctx: FormContext) {
   const [open, setOpen] = useState<MeasureAction | null>(null);
-  const actions = allowedActions(ctx.me, ctx.measure);
+  // Exactly what the server says this person may do now.
+  const actions = ctx.measure.allowedActions;
   if (actions.length === 0) {
     return <Typography.Text type="secondary">{ctx.me.role === 'leader' ? '分管领导可查看措施进展；催办、督办由统筹协调部门办理。' : '当前没有需要您办理的事项。'}</Typography.Text>;
   }
