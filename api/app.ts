@@ -24,6 +24,7 @@ import authRoutes from './routes/auth/index.js';
 import departmentRoutes from './routes/departments/index.js';
 import digestRoutes from './routes/digests/index.js';
 import exportRoutes from './routes/exports/index.js';
+import failedStepRoutes from './routes/failed-steps/index.js';
 import healthRoutes from './routes/health/index.js';
 import importRoutes from './routes/import/index.js';
 import inboxRoutes from './routes/inbox/index.js';
@@ -139,6 +140,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(exportRoutes, { prefix: '/api/exports' });
   await app.register(inboxRoutes, { prefix: '/api/inbox' });
   await app.register(notificationRoutes, { prefix: '/api/notifications' });
+  await app.register(failedStepRoutes, { prefix: '/api/failed-steps' });
   await app.register(digestRoutes, { prefix: '/api/digests' });
   await app.register(web, { root: deps.webRoot ?? WEB_ROOT });
   return app;

@@ -46,3 +46,42 @@ export class DatabaseDownError extends Error {
     super('PostgreSQL 暂时无法连接 / PostgreSQL is unreachable');
   }
 }
+
+// ---- what a retry cannot cure ----
+// A projection step that PostgreSQL refuses for its data fails the same way on every retry: a text
+// holding U+0000, a value out of range, a row a constraint forbids. Retrying it forever blocks its
+// measure; such a step is set aside for an admin instead (activities/projection.ts). Everything
+// else — an unreachable or slow server, a lock, a serialisation conflict, an error we do not know —
+// is retried as before, since waiting (or a fix deployed meanwhile) may cure it.
+
+/** SQLSTATE classes of data the server refuses: 22 data exception, 23 integrity constraint violation. */
+const DATA_CLASSES = ['22', '23'];
+/**
+ * Exceptions within those classes that a retry does cure: a unique violation is what a step meets
+ * when a twin execution of it (a retry after a timeout) committed first; the retry then skips it.
+ */
+const CURABLE_DATA_SQLSTATES = new Set(['23505']);
+
+/** Why a step cannot be written, whatever the number of retries: a code and a message to show an admin. */
+export interface IncurableError {
+  /** The SQLSTATE (22021: U+0000 in a text, 22P05: in jsonb, 23503: a missing department, …). */
+  code: string;
+  message: string;
+}
+
+/**
+ * The incurable cause of `err`, or undefined when a retry may cure it. Looks through drizzle's
+ * wrapper (DrizzleQueryError, with the driver's error as its cause).
+ */
+export function incurableCause(err: unknown): IncurableError | undefined {
+  if (isDatabaseUnavailable(err)) return undefined;
+  for (let e = err, depth = 0; e instanceof Error && depth < 5; e = e.cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (e.name === 'PostgresError' && typeof code === 'string') {
+      if (CURABLE_DATA_SQLSTATES.has(code) || !DATA_CLASSES.includes(code.slice(0, 2))) return undefined;
+      const detail = (e as { detail?: unknown }).detail;
+      return { code, message: typeof detail === 'string' && detail ? `${e.message} (${detail})` : e.message };
+    }
+  }
+  return undefined;
+}

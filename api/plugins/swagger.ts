@@ -23,6 +23,7 @@ export const TAGS = [
   { name: 'notifications', description: '通知渠道（邮件、企业微信、钉钉群机器人）与投递失败的通知' },
   { name: 'digests', description: '督办摘要：分管领导的定期摘要与统筹协调部门的每日汇总' },
   { name: 'people', description: '人员管理（管理员）' },
+  { name: 'failed-steps', description: '失败步骤（管理员）：PostgreSQL 因数据拒绝写入的工作流步骤，可修复后重放或放弃' },
   { name: 'departments', description: '部门：所有人可读，管理员维护' },
   { name: 'health', description: '健康检查：PostgreSQL 与 Temporal 是否可用' },
 ];

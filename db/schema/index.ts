@@ -11,3 +11,4 @@ export * from './session.js';
 export * from './notification.js';
 export * from './scoring.js';
 export * from './evidence-file.js';
+export * from './failed-step.js';

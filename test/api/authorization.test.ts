@@ -92,6 +92,11 @@ const cases = (): Case[] => [
   },
   { route: 'GET /api/exports/lists/:list', method: 'GET', url: () => '/api/exports/lists/supervision', expect: all(200) },
   { route: 'GET /api/exports/scorecards', method: 'GET', url: () => '/api/exports/scorecards', expect: all(200) },
+  // No step has failed here: the admin is let in and finds none (test/integration/failed-steps.test.ts has real ones).
+  { route: 'GET /api/failed-steps', method: 'GET', url: () => '/api/failed-steps', expect: only(['admin'], 200) },
+  { route: 'GET /api/failed-steps/:id', method: 'GET', url: () => '/api/failed-steps/999999', expect: only(['admin'], 404) },
+  { route: 'POST /api/failed-steps/:id/replay', method: 'POST', url: () => '/api/failed-steps/999999/replay', body: () => ({}), expect: only(['admin'], 404) },
+  { route: 'POST /api/failed-steps/:id/discard', method: 'POST', url: () => '/api/failed-steps/999999/discard', body: () => ({ reason: '测试' }), expect: only(['admin'], 404) },
   { route: 'GET /health', method: 'GET', url: () => '/health', expect: { ...all(200), anon: 200 } },
   { route: 'GET /docs/json', method: 'GET', url: () => '/docs/json', expect: { ...all(200), anon: 200 } },
 ];

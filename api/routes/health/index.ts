@@ -1,5 +1,6 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
+import { countOpenFailedSteps } from '../../../activities/failed-steps.js';
 
 interface PartHealth {
   ok: boolean;
@@ -26,21 +27,34 @@ async function probe(check: () => Promise<unknown>, timeoutMs: number): Promise<
 }
 
 const part = z.object({ ok: z.boolean(), latencyMs: z.number(), error: z.string().optional() });
+const warning = z.object({ code: z.string(), message: z.string(), count: z.number().int() });
 const health = z.object({
-  status: z.enum(['ok', 'unavailable']),
+  status: z.enum(['ok', 'warning', 'unavailable']).describe('ok：一切正常；warning：各部分可用，但有需要管理员处理的事（见 warnings）；unavailable：有部分不可用'),
   code: z.string().optional(),
   message: z.string().optional(),
   postgres: part,
   temporal: part,
+  warnings: z.array(warning).describe('需要管理员处理的事：FAILED_STEPS，无法写入的工作流步骤（见 /api/failed-steps）/ what an admin should look at'),
 });
 
-/** Reachability of PostgreSQL and Temporal; 503 naming each part that is down. */
+/** The warnings an admin should see; none when they cannot be counted (the parts' health says why). */
+async function warningsOf(count: () => Promise<number>, timeoutMs: number): Promise<Array<z.infer<typeof warning>>> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<number>((resolve) => {
+    timer = setTimeout(() => resolve(0), timeoutMs);
+  });
+  const open = await Promise.race([count().catch(() => 0), late]).finally(() => clearTimeout(timer));
+  if (!open) return [];
+  return [{ code: 'FAILED_STEPS', count: open, message: `有${open}个工作流步骤无法写入，措施仍在运行；请管理员在 /api/failed-steps 修复后重放或放弃 / ${open} workflow step(s) could not be written` }];
+}
+
+/** Reachability of PostgreSQL and Temporal, 503 naming each part that is down; 200 with warnings when something needs an admin. */
 export default async function healthRoutes(app: FastifyInstance): Promise<void> {
   const schema = {
     tags: ['health'],
     summary: '健康检查（无需登录）',
     security: [],
-    response: { 200: health.describe('PostgreSQL 与 Temporal 均可用 / all parts up'), 503: health.describe('有部分不可用，message 指明哪一个 / a part is down') },
+    response: { 200: health.describe('PostgreSQL 与 Temporal 均可用（warnings 列出需要管理员处理的事）/ all parts up'), 503: health.describe('有部分不可用，message 指明哪一个 / a part is down') },
   };
   app.get('/health', { schema, config: { public: true } }, async (_request, reply) => {
     const { database, temporal } = app.deps;
@@ -49,11 +63,13 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
       probe(() => temporal.connection.workflowService.getSystemInfo({}), 2000),
     ]);
     const down = [postgres.ok ? null : 'PostgreSQL', temporalHealth.ok ? null : 'Temporal'].filter(Boolean);
+    const warnings = postgres.ok ? await warningsOf(() => countOpenFailedSteps(database.db), 2000) : [];
     return reply.status(down.length ? 503 : 200).send({
-      status: down.length ? 'unavailable' : 'ok',
+      status: down.length ? 'unavailable' : warnings.length ? 'warning' : 'ok',
       ...(down.length ? { code: 'DEPENDENCY_DOWN', message: `${down.join('、')} 不可用 / unreachable: ${down.join(', ')}` } : {}),
       postgres,
       temporal: temporalHealth,
+      warnings,
     });
   });
 }
