@@ -9,7 +9,7 @@ import type { ProjectionStep } from '../workflows/measure-types.js';
 const instant = z.iso.datetime({ offset: true });
 const status = z.enum(['dispatched', 'supervised', 'closure_review', 'closed', 'cancelled']);
 const actorRole = z.enum(['admin', 'coordination_office', 'department', 'leader', 'system']);
-const evidence = z.object({ name: z.string(), url: z.string().optional(), note: z.string().optional() });
+const evidence = z.object({ name: z.string(), url: z.string().optional(), note: z.string().optional(), fileId: z.string().optional() });
 
 export const projectionStep = z
   .object({
