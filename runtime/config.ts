@@ -20,8 +20,9 @@ const schema = z.object({
   EMBEDDED_PG_PORT: port.default(54329),
   EMBEDDED_TEMPORAL_PORT: port.default(7233),
   EMBEDDED_TEMPORAL_UI_PORT: port.default(8233),
-  // npm start loads the demo policy into an empty database unless DEMO=off.
-  DEMO: z.enum(['on', 'off']).default('on'),
+  // npm start loads the demo policy into an empty database: on the demo clock (minutes), on the
+  // real calendar (DEMO=real), or not at all (DEMO=off).
+  DEMO: z.enum(['on', 'real', 'off']).default('on'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   // HTTP API: the first administrator (created on first start; without ADMIN_PASSWORD a password
   // is generated and printed once), browser origins allowed by CORS, sessions, login attempts.

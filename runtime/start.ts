@@ -3,7 +3,7 @@
 // is checked before anything starts; a part that dies is restarted (one line in the log each
 // time); a part that keeps dying, or any failure while starting, stops everything with one line
 // and a non-zero exit, so that nothing runs half alive and nothing is left behind.
-import { DEMO_PASSWORD, loadDemo } from '../demo/load.js';
+import { DEMO_PASSWORD, startDemo } from '../demo/load.js';
 import { loadConfig } from './config.js';
 import { startLocalEnvironment } from './local/index.js';
 import { supervise } from './local/supervise.js';
@@ -54,10 +54,8 @@ async function main(): Promise<void> {
   // The API needs no watching: its database pool and Temporal connection reconnect on their own.
   const api = await startApi(config, local);
   await started(api.stop);
-  if (config.DEMO === 'on') {
-    const created = await loadDemo(api.app.deps.database.db, api.app.measures, log);
-    if (created.length) log(`演示账号 / demo sign-ins (密码 password ${DEMO_PASSWORD}): ${created.join(', ')}`);
-  }
+  const created = await startDemo(config.DEMO, api.app.deps.database.db, api.app.measures, log);
+  if (created.length) log(`演示账号 / demo sign-ins (密码 password ${DEMO_PASSWORD}): ${created.join(', ')}`);
 
   log(`已就绪，用浏览器打开即可登录 / ready, open in a browser to sign in: ${api.url}`);
   log(`健康检查 / health: ${api.url}/health`);

@@ -20,5 +20,9 @@ describe('dates in the dashboard', () => {
     expect(dueIn('2026-03-08T01:00:00Z', now)).toBe('还剩3天');
     expect(dueIn('2026-03-05T10:00:00Z', now)).toBe('今天到期');
     expect(dueIn('2026-03-03T00:00:00Z', now)).toBe('已逾期2天');
+    // The demo clock's due times are minutes apart: a day's lateness is not rounded up.
+    expect(dueIn('2026-03-04T21:00:00Z', now)).toBe('已逾期3小时');
+    expect(dueIn('2026-03-04T23:55:00Z', now)).toBe('已逾期5分钟');
+    expect(dueIn('2026-03-04T23:59:59Z', now)).toBe('已逾期1分钟');
   });
 });

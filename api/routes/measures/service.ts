@@ -135,8 +135,18 @@ export async function rulesFor(db: Database, policyId: string, version: number, 
   return mergeRules(base.data, own.data);
 }
 
-/** Dispatches a draft; `started` is false when its workflow was already running (an earlier dispatch that had not finished). */
-export async function dispatchMeasure(db: Database, client: MeasureClient, measureId: string, by: Actor): Promise<{ workflowId: string; started: boolean }> {
+/**
+ * Dispatches a draft; `started` is false when its workflow was already running (an earlier dispatch
+ * that had not finished). `deadlineAt` pins the deadline to an instant instead of the end of the day
+ * the text names: the demo clock's deadlines fall minutes after it is loaded.
+ */
+export async function dispatchMeasure(
+  db: Database,
+  client: MeasureClient,
+  measureId: string,
+  by: Actor,
+  options: { deadlineAt?: Date | undefined } = {},
+): Promise<{ workflowId: string; started: boolean }> {
   const [m] = await db.select().from(measures).where(eq(measures.id, measureId));
   if (!m) throw notFound('措施', 'id');
   if (m.status !== 'draft') throw conflict('ALREADY_DONE', '措施已交办 / already dispatched');
@@ -161,7 +171,7 @@ export async function dispatchMeasure(db: Database, client: MeasureClient, measu
     title: m.title,
     leadDepartmentId: lead.departmentId,
     cooperatingDepartmentIds: as.filter((a) => a.role === 'cooperating').map((a) => a.departmentId),
-    deadline: { text: m.deadlineText, spec: m.deadlineSpec as DeadlineSpec },
+    deadline: { text: m.deadlineText, spec: m.deadlineSpec as DeadlineSpec, ...(options.deadlineAt ? { at: options.deadlineAt.toISOString() } : {}) },
     rules,
     dispatchedBy: by,
   };

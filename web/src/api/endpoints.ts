@@ -5,6 +5,8 @@ import type {
   ActionBody,
   Department,
   DigestPreview,
+  InboxMessage,
+  InboxPage,
   ListKind,
   ListPage,
   ListQuery,
@@ -57,4 +59,11 @@ export const people = {
 export const digests = {
   /** The signed-in leader's digest as it stands now. */
   preview: () => api.get<DigestPreview>('/api/digests/preview'),
+};
+
+export const inbox = {
+  /** The signed-in person's messages, newest first, with the unread count. */
+  page: (query: { unread?: boolean; page?: number; pageSize?: number } = {}) => api.get<InboxPage>('/api/inbox', query),
+  read: (id: number) => api.post<InboxMessage>(`/api/inbox/${id}/read`),
+  readAll: () => api.post<{ updated: number }>('/api/inbox/read-all'),
 };

@@ -7,7 +7,7 @@ import type { errorBody, Role } from '../../../api/schemas/common.js';
 import type { department } from '../../../api/schemas/departments.js';
 import type { listItem, listKind, listPage, listQuery } from '../../../api/schemas/lists.js';
 import type { actionBodies, measureDetail, measureState } from '../../../api/schemas/measures.js';
-import type { digestPreview } from '../../../api/schemas/notifications.js';
+import type { digestPreview, inboxMessage, inboxPage } from '../../../api/schemas/notifications.js';
 import type { loginBody, loginResponse, person } from '../../../api/schemas/people.js';
 
 export type { Role, DigestContent };
@@ -29,3 +29,5 @@ export type MeasureAction = keyof typeof actionBodies;
 export type ActionBody<A extends MeasureAction> = z.input<(typeof actionBodies)[A]>;
 
 export type DigestPreview = z.output<typeof digestPreview>;
+export type InboxMessage = z.output<typeof inboxMessage>;
+export type InboxPage = z.output<typeof inboxPage>;

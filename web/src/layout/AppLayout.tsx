@@ -1,4 +1,4 @@
-// The frame around every signed-in page: the menu for the person's role, their name, sign-out.
+// The frame around every signed-in page: the menu for the person's role, their messages (站内消息), their name, sign-out.
 import { LogoutOutlined } from '@ant-design/icons';
 import { useQueryClient } from '@tanstack/react-query';
 import { App, Button, Grid, Layout, Menu, Space, Typography } from 'antd';
@@ -9,6 +9,7 @@ import { useSignedIn } from '../auth/session';
 import { Loading } from '../components/PageState';
 import { ROLE_NAMES } from '../format/labels';
 import { PAGES } from '../routes';
+import InboxBell from './InboxBell';
 
 export default function AppLayout() {
   const me = useSignedIn();
@@ -50,6 +51,7 @@ export default function AppLayout() {
       <Layout>
         <Layout.Header style={{ background: '#fff', padding: '0 16px', display: 'flex', justifyContent: 'flex-end', alignItems: 'center' }}>
           <Space size="middle">
+            <InboxBell />
             <Typography.Text>
               {me.displayName}
               {wide && <Typography.Text type="secondary">（{me.departmentName ?? ROLE_NAMES[me.role]}）</Typography.Text>}
