@@ -24,19 +24,20 @@ export default function InboxBell() {
   const read = useMutation({ mutationFn: inbox.read, onSettled: refresh });
   const readAll = useMutation({ mutationFn: inbox.readAll, onSettled: refresh });
 
-  // The newest message seen so far: anything newer arrived while the page was open.
+  // The newest message seen so far (0: none): anything newer arrived while the page was open.
   const newest = useRef<number | undefined>(undefined);
+  const loaded = messages.data !== undefined;
   const latest = messages.data?.items[0];
   useEffect(() => {
-    if (!latest) return;
+    if (!loaded) return;
     const seen = newest.current;
-    newest.current = Math.max(seen ?? 0, latest.id);
-    if (seen === undefined || latest.id <= seen) return;
+    newest.current = Math.max(seen ?? 0, latest?.id ?? 0);
+    if (!latest || seen === undefined || latest.id <= seen) return;
     notification.info({ message: '收到新消息', description: latest.title, placement: 'topRight' });
     void queryClient.invalidateQueries({ queryKey: ['lists'] });
     void queryClient.invalidateQueries({ queryKey: ['measure'] });
     void queryClient.invalidateQueries({ queryKey: ['digest'] });
-  }, [latest, notification, queryClient]);
+  }, [loaded, latest, notification, queryClient]);
 
   const openMessage = (m: InboxMessage) => {
     if (!m.readAt) read.mutate(m.id);
