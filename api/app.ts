@@ -29,6 +29,7 @@ import healthRoutes from './routes/health/index.js';
 import importRoutes from './routes/import/index.js';
 import inboxRoutes from './routes/inbox/index.js';
 import listRoutes from './routes/lists/index.js';
+import queueRoutes from './routes/queues/index.js';
 import measureRoutes from './routes/measures/index.js';
 import evidenceRoutes from './routes/evidence/index.js';
 import notificationRoutes from './routes/notifications/index.js';
@@ -136,6 +137,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(measureRoutes, { prefix: '/api/measures' });
   await app.register(evidenceRoutes, { prefix: '/api', dir: deps.evidenceDir ?? path.join(os.tmpdir(), 'three-lists-evidence'), maxBytes: deps.bodyLimitBytes ?? 10 * 1024 * 1024 });
   await app.register(listRoutes, { prefix: '/api/lists' });
+  await app.register(queueRoutes, { prefix: '/api/queues' });
   await app.register(scorecardRoutes, { prefix: '/api/scorecards' });
   await app.register(exportRoutes, { prefix: '/api/exports' });
   await app.register(inboxRoutes, { prefix: '/api/inbox' });

@@ -7,8 +7,14 @@ import { LEVEL_NAMES, type Level } from '../../workflows/rules/escalation.js';
 import type { Database } from '../client.js';
 import { areas, departments, listEntries, measures, policies } from '../schema/index.js';
 
+/** The office's work queues (统筹协调部门待办): what waits for its decision, across the lists. */
+export const QUEUES = ['review', 'extensions', 'declines', 'escalations'] as const;
+export type Queue = (typeof QUEUES)[number];
+
 export interface ListFilters {
-  list: ListKind;
+  /** One of the three lists; a queue instead looks across them. */
+  list?: ListKind | undefined;
+  queue?: Queue | undefined;
   policyId?: string | undefined;
   areaId?: string | undefined;
   departmentId?: string | undefined;
@@ -33,13 +39,27 @@ const overdueExpr = sql<boolean>`coalesce(${measures.status} in ('dispatched', '
 
 const ragOrder = sql`case ${listEntries.rag} when 'red' then 0 when 'yellow' then 1 else 2 end`;
 
+const OPEN = sql`${listEntries.status} in ('dispatched', 'supervised', 'closure_review')`;
+/** What puts a measure in each queue. */
+export const QUEUE_CONDITIONS: Record<Queue, SQL> = {
+  // 销号审核: a closure applied for, awaiting the office's approval or return.
+  review: sql`${listEntries.status} = 'closure_review'`,
+  // 延期申请 awaiting a decision (the workflow's snapshot holds the request).
+  extensions: sql`${OPEN} and jsonb_typeof(${listEntries.snapshot} -> 'pendingExtension') = 'object'`,
+  // 申请调整: a department declined its part, with a reason, for the office to settle.
+  declines: sql`${OPEN} and exists (select 1 from assignments a where a.measure_id = ${measures.id} and a.declined_at is not null)`,
+  // 督办升级: escalated at least once (提醒 and above) or 挂牌督办, and still open.
+  escalations: sql`${OPEN} and (${listEntries.escalationLevel} > 0 or jsonb_typeof(${listEntries.snapshot} -> 'flagged') = 'object')`,
+};
+
 type Facet = 'list' | 'policy' | 'area' | 'department' | 'rag' | 'level' | 'overdue' | 'q';
 
-function conditions(f: ListFilters, scope: SQL | undefined): Record<Facet | 'scope', SQL | undefined> {
+function conditions(f: ListFilters, scope: SQL | undefined): Record<Facet | 'scope' | 'queue', SQL | undefined> {
   const like = f.q ? `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : undefined;
   return {
     scope,
-    list: eq(listEntries.list, f.list),
+    queue: f.queue ? QUEUE_CONDITIONS[f.queue] : undefined,
+    list: f.list ? eq(listEntries.list, f.list) : undefined,
     policy: f.policyId ? eq(measures.policyId, f.policyId) : undefined,
     area: f.areaId ? eq(measures.areaId, f.areaId) : undefined,
     department: f.departmentId ? eq(listEntries.leadDepartmentId, f.departmentId) : undefined,

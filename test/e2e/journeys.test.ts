@@ -84,4 +84,34 @@ describe.skipIf('skip' in chromium)('the dashboard in a browser', { timeout: 180
     await checkPage(page, 'measure-department');
     await page.context().close();
   });
+
+  it('gives the office the three lists as tabs, filtered in the address and exported as filtered', async () => {
+    const page = await app.newPage();
+    await signIn(page, USERNAMES.coordination_office);
+    await page.getByRole('tab', { name: /责任清单（\d+）/ }).waitFor();
+    await page.getByRole('tab', { name: /督办清单（\d+）/ }).click();
+    await page.waitForURL((u) => u.searchParams.get('list') === 'supervision');
+    await page.locator('.ant-table-row').first().waitFor();
+    // A filter lands in the address, narrows the rows, and the export link carries it.
+    await page.getByRole('combobox', { name: '是否逾期' }).click();
+    await page.getByTitle(/^未逾期/).click();
+    await page.waitForURL((u) => u.searchParams.get('overdue') === 'false');
+    await page.getByRole('searchbox', { name: '搜索' }).fill('不存在的措施名称');
+    await page.getByRole('searchbox', { name: '搜索' }).press('Enter');
+    await page.getByText('没有符合条件的措施').waitFor();
+    expect(new URL(page.url()).searchParams.get('q')).toBe('不存在的措施名称');
+    const href = await page.getByRole('link', { name: /导出/ }).getAttribute('href');
+    expect(href).toBe(`/api/exports/lists/supervision?overdue=false&q=${encodeURIComponent('不存在的措施名称')}`);
+    // The view survives a reload (a bookmark, a forwarded link), and one click clears it.
+    await page.reload();
+    await page.getByText('没有符合条件的措施').waitFor();
+    await page.getByRole('button', { name: '清除筛选' }).click();
+    await page.locator('.ant-table-row').first().waitFor();
+    expect(new URL(page.url()).search).toBe('?list=supervision');
+    await page.locator('label').filter({ hasText: /^红灯/ }).click();
+    await page.waitForURL((u) => u.searchParams.get('rag') === 'red');
+    await page.getByRole('button', { name: '清除筛选' }).click();
+    await checkPage(page, 'office-lists');
+    await page.context().close();
+  });
 });

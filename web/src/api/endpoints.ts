@@ -16,6 +16,9 @@ import type {
   MeasureDetail,
   MeasureState,
   Person,
+  Policy,
+  QueueKind,
+  QueuePage,
 } from './types';
 
 /** URL segment of each measure action (POST /api/measures/:id/<segment>). */
@@ -42,6 +45,10 @@ export const lists = {
   page: (list: ListKind, query: ListQuery = {}) => api.get<ListPage>(`/api/lists/${list}`, query),
 };
 
+export const queues = {
+  page: (queue: QueueKind, query: ListQuery = {}) => api.get<QueuePage>(`/api/queues/${queue}`, query),
+};
+
 export const measures = {
   get: (id: string) => api.get<MeasureDetail>(`/api/measures/${encodeURIComponent(id)}`),
   act: <A extends MeasureAction>(id: string, action: A, body: ActionBody<A>, idempotencyKey: string) =>
@@ -66,4 +73,8 @@ export const inbox = {
   page: (query: { unread?: boolean; page?: number; pageSize?: number } = {}) => api.get<InboxPage>('/api/inbox', query),
   read: (id: number) => api.post<InboxMessage>(`/api/inbox/${id}/read`),
   readAll: () => api.post<{ updated: number }>('/api/inbox/read-all'),
+};
+
+export const policies = {
+  list: () => api.get<Policy[]>('/api/policies'),
 };

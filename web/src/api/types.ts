@@ -9,6 +9,8 @@ import type { listItem, listKind, listPage, listQuery } from '../../../api/schem
 import type { actionBodies, measureDetail, measureState } from '../../../api/schemas/measures.js';
 import type { digestPreview, inboxMessage, inboxPage } from '../../../api/schemas/notifications.js';
 import type { loginBody, loginResponse, person } from '../../../api/schemas/people.js';
+import type { policy } from '../../../api/schemas/policies.js';
+import type { queueItem, queueKind, queuePage } from '../../../api/schemas/queues.js';
 
 export type { Role, DigestContent };
 export type ErrorBody = z.output<typeof errorBody>;
@@ -31,3 +33,8 @@ export type ActionBody<A extends MeasureAction> = z.input<(typeof actionBodies)[
 export type DigestPreview = z.output<typeof digestPreview>;
 export type InboxMessage = z.output<typeof inboxMessage>;
 export type InboxPage = z.output<typeof inboxPage>;
+
+export type Policy = z.output<typeof policy>;
+export type QueueKind = z.output<typeof queueKind>;
+export type QueuePage = z.output<typeof queuePage>;
+export type QueueItem = z.output<typeof queueItem>;

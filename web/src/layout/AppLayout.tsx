@@ -21,7 +21,12 @@ export default function AppLayout() {
   const wide = Grid.useBreakpoint().md;
 
   const items = PAGES.filter((p) => p.menu && p.roles.includes(me.role)).map((p) => ({ key: p.path, icon: p.menu!.icon, label: p.title }));
-  const selected = items.filter((i) => location.pathname.startsWith(i.key)).map((i) => i.key);
+  // The entry whose address is the longest start of this one (`/office/queues` is not `/office`).
+  const selected = items
+    .filter((i) => location.pathname === i.key || location.pathname.startsWith(`${i.key}/`))
+    .sort((a, b) => b.key.length - a.key.length)
+    .slice(0, 1)
+    .map((i) => i.key);
 
   async function signOut() {
     try {
