@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiEnv, createPolicy, dispatchedMeasure, expectErrorShape, waitForList, type ApiEnv } from '../support/api.js';
 
 let api: ApiEnv;
-const m: Record<string, string> = {};
+const m = {} as Record<'review' | 'extension' | 'declined' | 'flagged' | 'quiet', string>;
 
 const ok = async (user: 'health' | 'finance' | 'office', id: string, action: string, body: unknown = {}) => {
   const res = await api.post(user, `/api/measures/${id}/${action}`, body);

@@ -114,4 +114,46 @@ describe.skipIf('skip' in chromium)('the dashboard in a browser', { timeout: 180
     await checkPage(page, 'office-lists');
     await page.context().close();
   });
+
+  it('lets the office return a closure from its review queue, then approve it when applied again', async () => {
+    // 第3项: led by 省科技厅 (user `sci`), applied for closure in the demo with two documents.
+    const id = await app.measureId(3);
+    const page = await app.newPage();
+    await signIn(page, USERNAMES.coordination_office);
+    await page.getByRole('menuitem', { name: '待办审核' }).click();
+    await page.getByRole('tab', { name: '销号审核（1）' }).waitFor();
+    await page.getByRole('row', { name: /培育新型研发机构/ }).getByRole('button', { name: '审核' }).click();
+    const drawer = page.getByRole('dialog');
+    // The application and its evidence beside what the measure asked and what was reported.
+    await drawer.getByText('印发文件.pdf').waitFor();
+    await drawer.getByText('措施要求与历次反馈').waitFor();
+    await drawer.getByText('已制定工作方案，正在按计划推进。').waitFor();
+    await checkPage(page, 'office-review');
+    await drawer.getByRole('button', { name: '退回' }).click();
+    const giveBack = page.getByRole('dialog', { name: '退回销号申请' });
+    await giveBack.getByRole('button', { name: '退回' }).click();
+    await giveBack.getByText('请填写退回理由').waitFor();
+    await giveBack.getByLabel('退回理由').fill('请补充验收报告。');
+    await giveBack.getByRole('button', { name: '退回' }).click();
+    await page.getByRole('tab', { name: '销号审核（0）' }).waitFor();
+    await page.getByText('没有待审核的销号申请').waitFor();
+
+    // The lead department applies again (through the API, as its own browser would), and the office approves.
+    const dept = await app.newPage();
+    await signIn(dept, 'sci');
+    const applied = await dept.request.post(`/api/measures/${id}/apply-closure`, { data: { summary: '已补充验收报告。', evidence: [{ name: '验收报告.pdf' }] } });
+    expect(applied.status(), await applied.text()).toBe(200);
+    await dept.context().close();
+    await expect.poll(async () => { await page.reload(); return page.getByRole('tab', { name: '销号审核（1）' }).count(); }, { timeout: 20_000 }).toBe(1);
+    await page.getByRole('row', { name: /培育新型研发机构/ }).getByRole('button', { name: '审核' }).click();
+    await page.getByRole('dialog').getByText('已补充验收报告。').waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: '通过' }).click();
+    await page.getByRole('dialog', { name: '通过销号' }).getByRole('button', { name: '通过，予以销号' }).click();
+    await page.getByRole('tab', { name: '销号审核（0）' }).waitFor();
+    // The measure has moved to the closure list.
+    await page.getByRole('menuitem', { name: '三张清单' }).click();
+    await page.getByRole('tab', { name: /销号清单/ }).click();
+    await page.getByRole('row', { name: /培育新型研发机构/ }).waitFor();
+    await page.context().close();
+  });
 });

@@ -11,16 +11,22 @@ import { LoadError, Loading } from '../../components/PageState';
 import { formatDateTime } from '../../format/date';
 import { DecisionDialog, optionalReason, reasonField, type Decision } from './DecisionDialog';
 
-type Evidence = { name: string; url?: string | undefined; note?: string | undefined };
+type Evidence = { name: string; url?: string | undefined; note?: string | undefined; fileId?: string | undefined };
+type EvidenceFile = NonNullable<MeasureDetail['evidence'][number]['file']>;
 
-function EvidenceList({ items }: { items: Evidence[] }) {
+function EvidenceList({ items, files }: { items: Evidence[]; files: Map<string, EvidenceFile> }) {
   if (items.length === 0) return <Typography.Text type="secondary">未附佐证材料</Typography.Text>;
   return (
     <ul style={{ margin: 0, paddingInlineStart: 20 }}>
       {items.map((e, i) => (
         <li key={i}>
           {/* Links are http(s) only (the API refuses others); they open outside the dashboard. */}
-          {e.url ? (
+          {e.fileId && files.get(e.fileId) ? (
+            // A kept file: downloaded with the session, for whoever may see the measure.
+            <a href={files.get(e.fileId)!.url} download>
+              {e.name}
+            </a>
+          ) : e.url ? (
             <a href={e.url} target="_blank" rel="noopener noreferrer">
               {e.name}
             </a>
@@ -47,6 +53,7 @@ function Review({ m, onDecided }: { m: MeasureDetail; onDecided: () => void }) {
   const application = closureApplicationOf(m);
   const lead = m.assignments.find((a) => a.role === 'lead');
   const reports = [...m.reports].reverse().slice(0, 3);
+  const files = new Map(m.evidence.flatMap((e) => (e.fileId && e.file ? [[e.fileId, e.file] as const] : [])));
   const approve: Decision<'reviewClosure'> = {
     measureId: m.id,
     action: 'reviewClosure',
@@ -82,7 +89,7 @@ function Review({ m, onDecided }: { m: MeasureDetail; onDecided: () => void }) {
                 <Typography.Title level={5}>完成情况说明</Typography.Title>
                 <Typography.Paragraph style={{ whiteSpace: 'pre-wrap' }}>{application.summary}</Typography.Paragraph>
                 <Typography.Title level={5}>佐证材料</Typography.Title>
-                <EvidenceList items={application.evidence} />
+                <EvidenceList items={application.evidence} files={files} />
               </>
             ) : (
               <Empty description="未找到销号申请记录，请打开措施详情查看时间线。" />
@@ -117,7 +124,7 @@ function Review({ m, onDecided }: { m: MeasureDetail; onDecided: () => void }) {
                     {r.late && ' · 逾期报送'}
                   </Typography.Text>
                   <div style={{ whiteSpace: 'pre-wrap' }}>{r.text}</div>
-                  {r.evidence.length > 0 && <EvidenceList items={r.evidence} />}
+                  {r.evidence.length > 0 && <EvidenceList items={r.evidence} files={files} />}
                 </div>
               ))
             )}
