@@ -130,7 +130,7 @@ describe.skipIf('skip' in chromium)('the dashboard in a browser', { timeout: 180
     await drawer.getByText('已制定工作方案，正在按计划推进。').waitFor();
     await checkPage(page, 'office-review');
     await drawer.getByRole('button', { name: '退回' }).click();
-    const giveBack = page.getByRole('dialog', { name: '退回销号申请' });
+    const giveBack = page.locator('.ant-modal').filter({ hasText: '退回销号申请' });
     await giveBack.getByRole('button', { name: '退回' }).click();
     await giveBack.getByText('请填写退回理由').waitFor();
     await giveBack.getByLabel('退回理由').fill('请补充验收报告。');
@@ -148,7 +148,7 @@ describe.skipIf('skip' in chromium)('the dashboard in a browser', { timeout: 180
     await page.getByRole('row', { name: /培育新型研发机构/ }).getByRole('button', { name: '审核' }).click();
     await page.getByRole('dialog').getByText('已补充验收报告。').waitFor();
     await page.getByRole('dialog').getByRole('button', { name: '通过' }).click();
-    await page.getByRole('dialog', { name: '通过销号' }).getByRole('button', { name: '通过，予以销号' }).click();
+    await page.locator('.ant-modal').filter({ hasText: '通过销号' }).getByRole('button', { name: '通过，予以销号' }).click();
     await page.getByRole('tab', { name: '销号审核（0）' }).waitFor();
     // The measure has moved to the closure list.
     await page.getByRole('menuitem', { name: '三张清单' }).click();
