@@ -144,7 +144,16 @@ describe.skipIf('skip' in chromium)('the dashboard in a browser', { timeout: 180
     const applied = await dept.request.post(`/api/measures/${id}/apply-closure`, { data: { summary: '已补充验收报告。', evidence: [{ name: '验收报告.pdf' }] } });
     expect(applied.status(), await applied.text()).toBe(200);
     await dept.context().close();
-    await expect.poll(async () => { await page.reload(); return page.getByRole('tab', { name: '销号审核（1）' }).count(); }, { timeout: 20_000 }).toBe(1);
+    await expect
+      .poll(
+        async () => {
+          await page.reload();
+          await page.getByRole('tab', { name: /销号审核（\d+）/ }).waitFor();
+          return page.getByRole('tab', { name: '销号审核（1）' }).count();
+        },
+        { timeout: 30_000 },
+      )
+      .toBe(1);
     await page.getByRole('row', { name: /培育新型研发机构/ }).getByRole('button', { name: '审核' }).click();
     await page.getByRole('dialog').getByText('已补充验收报告。').waitFor();
     await page.getByRole('dialog').getByRole('button', { name: '通过' }).click();
