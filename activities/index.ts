@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type { Database } from '../db/client.js';
 import { createCalendarActivities } from './calendar.js';
+import { createCalendarRolloutActivities } from './calendar-rollout.js';
 import { afterOutboxCommit, createNotificationActivities } from './notifications/index.js';
 import { type NotificationSettings, resolveSettings } from './notifications/settings.js';
 import { createProjectionActivities } from './projection.js';
@@ -19,6 +20,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createProjectionActivities(deps.db, { afterCommit: afterOutboxCommit(notify) }),
     ...createCalendarActivities(deps.db),
+    ...createCalendarRolloutActivities(deps),
     ...createNotificationActivities(notify),
   };
 }

@@ -51,6 +51,7 @@ export async function writeStep(tx: Transaction, step: ProjectionStep, opts: { r
       progressPercent: e.progressPercent,
       lastReportAt: e.lastReportAt ? new Date(e.lastReportAt) : null,
       closedAt: e.closedAt ? new Date(e.closedAt) : null,
+      calendarGapYears: e.calendarGapYears ?? [],
       snapshot: e.snapshot,
       updatedAt: at,
     };

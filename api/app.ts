@@ -21,6 +21,7 @@ import docs from './plugins/swagger.js';
 import web, { WEB_ROOT } from './plugins/web.js';
 import { problemsOf, zhError, type Problem } from './schemas/messages.js';
 import authRoutes from './routes/auth/index.js';
+import calendarRoutes from './routes/calendar/index.js';
 import departmentRoutes from './routes/departments/index.js';
 import digestRoutes from './routes/digests/index.js';
 import exportRoutes from './routes/exports/index.js';
@@ -132,6 +133,7 @@ export async function buildApp(deps: AppDeps): Promise<FastifyInstance> {
   await app.register(authRoutes, { prefix: '/api/auth' });
   await app.register(peopleRoutes, { prefix: '/api/people' });
   await app.register(departmentRoutes, { prefix: '/api/departments' });
+  await app.register(calendarRoutes, { prefix: '/api/calendar' });
   await app.register(policyRoutes, { prefix: '/api/policies' });
   await app.register(importRoutes, { prefix: '/api/import' });
   await app.register(measureRoutes, { prefix: '/api/measures' });

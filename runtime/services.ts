@@ -4,6 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { Client } from '@temporalio/client';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
+import { resumeCalendarRollouts } from '../activities/calendar-rollout.js';
 import { ensureSchedules } from '../activities/notifications/schedules.js';
 import { notificationSettingsFrom } from '../activities/notifications/settings.js';
 import { buildApp } from '../api/app.js';
@@ -56,6 +57,9 @@ export async function startWorker(config: Config, targets: Targets, opts: { quie
     // The outbox sweeper, the office's daily summary and each leader's digest (idempotent).
     await ensureSchedules({ client, db: database.db, taskQueue: config.TEMPORAL_TASK_QUEUE, settings: notifications });
     const running = worker.run();
+    // A calendar change a stopped worker left halfway goes on from its cursor.
+    const resumed = await resumeCalendarRollouts(database.db, client, config.TEMPORAL_TASK_QUEUE);
+    if (resumed.length) console.log(`[three-lists] 继续未完成的节假日调整 / resuming ${resumed.length} calendar rollout(s)`);
     const exited = running.then(
       () => 'stopped',
       (err: unknown) => (err instanceof Error ? err.message : String(err)),

@@ -2,3 +2,4 @@
 export { measureWorkflow } from './measure.js';
 export { notificationWorkflow, sweepOutboxWorkflow } from './notification.js';
 export { digestWorkflow } from './digest.js';
+export { calendarRolloutWorkflow } from './calendar-rollout.js';

@@ -36,7 +36,28 @@ export interface ListEntryView {
   progressPercent: number | null;
   lastReportAt: string | null;
   closedAt: string | null;
+  /** Years without a holiday arrangement that a pending due time falls in (absent from older workflows). */
+  calendarGapYears?: number[] | undefined;
   snapshot: unknown;
+}
+
+/** A pending due time, as a calendar change compares them. */
+export interface PendingDue {
+  kind: string;
+  departmentId?: string | undefined;
+  round?: number | undefined;
+  dueAt: string;
+  /** When its next escalation rung fires. */
+  nextRungAt: string | null;
+}
+
+/** A measure's answer to a calendar change: its pending due times before and after. */
+export interface DueTimesRecalculated {
+  open: boolean;
+  before: PendingDue[];
+  after: PendingDue[];
+  moved: boolean;
+  calendarGapYears: number[];
 }
 
 export interface AssignmentView {

@@ -12,13 +12,14 @@ import {
   defineQuery,
   defineSignal,
   defineUpdate,
+  log,
   patched,
   proxyActivities,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
 import type { createActivities } from '../activities/index.js';
-import type { Actor, AssignmentView, Evidence, ListKind, MeasureStatus, NotificationRequest, ProjectionStep } from './measure-types.js';
+import type { Actor, AssignmentView, DueTimesRecalculated, Evidence, ListKind, MeasureStatus, NotificationRequest, PendingDue, ProjectionStep } from './measure-types.js';
 import { computeDueAt, toCalendar, type CalendarData, type DueSpec, type WorkingCalendar } from './rules/calendar.js';
 import { deadlineEndMs, type DeadlineSpec } from './rules/deadline.js';
 import {
@@ -27,6 +28,7 @@ import {
   ladderOf,
   nextRoundAt,
   nextRungAt,
+  nextRungDue,
   ragOf,
   trackerLevel,
   type EscalationRules,
@@ -98,6 +100,11 @@ export const cancelUpdate = defineUpdate<MeasureView, [CancelArgs]>('cancel');
 export const flagUpdate = defineUpdate<MeasureView, [FlagArgs]>('flag');
 /** The holiday calendar was corrected: reload it and move pending due times. */
 export const calendarChangedSignal = defineSignal('calendarChanged');
+/**
+ * The same as an Update, for the calendar rollout (activities/calendar-rollout.ts): answers once
+ * the new due times are in place and projected, with the pending due times before and after.
+ */
+export const recalculateDueTimesUpdate = defineUpdate<DueTimesRecalculated, [{ change: string }]>('recalculateDueTimes');
 export const stateQuery = defineQuery<MeasureView>('state');
 
 // ---- state ----
@@ -181,6 +188,8 @@ export interface MeasureView {
   pendingExtension: { at: string; newDeadline: string; reason: string; by: string } | null;
   flagged: { at: string; by: string; reason: string } | null;
   closedAt: string | null;
+  /** Years without a holiday arrangement that a pending due time falls in: counted Monday–Friday until entered. */
+  calendarGapYears: number[];
   timeline: TimelineEntry[];
   rulesVersion: number;
   workflowId: string;
@@ -277,6 +286,25 @@ export async function measureWorkflow(input: MeasureInput): Promise<MeasureStatu
 
   const yellowFrom = () => (s.deadlineAt === null ? null : dueSoonFrom(cal, s.deadlineAt, rules.dueSoon));
 
+  /** Years without a known arrangement that a pending due time was counted through. */
+  const calendarGapYears = (): number[] => {
+    if (!isOpen()) return [];
+    const years = new Set<number>();
+    for (const t of s.trackers) {
+      if (t.due) computeDueAt(cal, t.due.from, t.due.spec).unknownYears.forEach((y) => years.add(y));
+      nextRungDue(cal, rules, t)?.unknownYears.forEach((y) => years.add(y));
+    }
+    if (s.status === 'supervised' && rules.cadence.kind === 'every' && s.round) {
+      computeDueAt(cal, s.round.openedAt, rules.cadence.every).unknownYears.forEach((y) => years.add(y));
+    }
+    return [...years].sort((a, b) => a - b);
+  };
+  let loggedGap = '';
+
+  /** Pending due times and their next rungs, for a calendar change to compare. */
+  const pendingDue = (): PendingDue[] =>
+    s.trackers.map((t) => ({ kind: t.kind, departmentId: t.departmentId, round: t.round, dueAt: iso(t.dueAt)!, nextRungAt: iso(nextRungAt(cal, rules, t)) }));
+
   const recompute = (now: number) => {
     s.escalationLevel = Math.max(s.flagged ? 4 : 0, ...s.trackers.map((t) => trackerLevel(rules, t)));
     s.rag = ragOf({
@@ -313,6 +341,7 @@ export async function measureWorkflow(input: MeasureInput): Promise<MeasureStatu
     pendingExtension: s.pendingExtension && { ...s.pendingExtension, at: iso(s.pendingExtension.at)! },
     flagged: s.flagged && { ...s.flagged, at: iso(s.flagged.at)! },
     closedAt: iso(s.closedAt),
+    calendarGapYears: calendarGapYears(),
     timeline: s.timeline,
     rulesVersion: rules.version,
     workflowId: workflowInfo().workflowId,
@@ -334,6 +363,11 @@ export async function measureWorkflow(input: MeasureInput): Promise<MeasureStatu
     s.timeline.push({ seq, at: iso(now)!, action, actor: actor.id, ...(extra.detail ? { detail: extra.detail } : {}) });
     if (s.timeline.length > TIMELINE_KEPT) s.timeline.splice(0, s.timeline.length - TIMELINE_KEPT);
     const v = view();
+    if (v.calendarGapYears.join() !== loggedGap) {
+      loggedGap = v.calendarGapYears.join();
+      // A due time counted through a year nobody entered: said once per change, for the worker's log.
+      if (loggedGap) log.warn(`无节假日数据：措施 ${input.measureId} 的待办时限落在${loggedGap}年，暂按周一至周五计算 / due time in a year without holiday data`, { measureId: input.measureId, years: v.calendarGapYears });
+    }
     const step: ProjectionStep = {
       measureId: input.measureId,
       seq,
@@ -356,6 +390,7 @@ export async function measureWorkflow(input: MeasureInput): Promise<MeasureStatu
         progressPercent: s.lastReport?.percent ?? null,
         lastReportAt: v.lastReport?.at ?? null,
         closedAt: v.closedAt,
+        calendarGapYears: v.calendarGapYears,
         snapshot: { pending: v.pending, round: v.round, nextRoundAt: v.nextRoundAt, flagged: v.flagged, pendingExtension: v.pendingExtension, rulesVersion: v.rulesVersion, workflowId: v.workflowId },
       },
       assignments: v.assignments,
@@ -416,12 +451,31 @@ export async function measureWorkflow(input: MeasureInput): Promise<MeasureStatu
     for (const t of s.trackers) {
       // An action during the await below may have met the item: stop climbing at once.
       for (let at = nextRungAt(cal, rules, t); at !== undefined && at <= now && s.trackers.includes(t); at = nextRungAt(cal, rules, t)) {
-        const rung = ladderOf(rules, t.kind)[t.firedAt.length]!;
+        let rung = ladderOf(rules, t.kind)[t.firedAt.length]!;
         t.firedAt.push(at);
+        // Rungs that come due together (a deadline passed before dispatch, a worker away for days)
+        // fire once, at the highest rung due, with one notice: not 提醒, 催办, 督办 and 挂牌督办 in a second.
+        const passed: Level[] = [];
+        const next = nextRungAt(cal, rules, t);
+        if (next !== undefined && next <= now && patched('escalate-once-when-due-together')) {
+          for (let later: number | undefined = next; later !== undefined && later <= now; later = nextRungAt(cal, rules, t)) {
+            passed.push(rung.level);
+            rung = ladderOf(rules, t.kind)[t.firedAt.length]!;
+            t.firedAt.push(later);
+          }
+        }
         const what = `${ITEM_NAMES[t.kind]}逾期${LEVEL_NAMES[rung.level]}`;
         await commit('escalate', SYSTEM, s.status, {
           // The department answerable: the one that owes the item, else (deadline, review) the lead.
-          detail: { item: t.kind, level: rung.level, name: LEVEL_NAMES[rung.level], departmentId: t.departmentId ?? lead().departmentId, round: t.round, dueAt: iso(t.dueAt) },
+          detail: {
+            item: t.kind,
+            level: rung.level,
+            name: LEVEL_NAMES[rung.level],
+            departmentId: t.departmentId ?? lead().departmentId,
+            round: t.round,
+            dueAt: iso(t.dueAt),
+            ...(passed.length ? { passedLevels: passed } : {}),
+          },
           notify: recipientsFor(t.kind, rung.level, t.departmentId).map((r) => ({
             ...r,
             kind: `escalation.${t.kind}`,
@@ -789,6 +843,18 @@ export async function measureWorkflow(input: MeasureInput): Promise<MeasureStatu
   setHandler(calendarChangedSignal, () => {
     calendarStale = true;
     wake = true;
+  });
+  setHandler(recalculateDueTimesUpdate, async ({ change }) => {
+    await condition(() => ready);
+    if (!isOpen()) return { open: false, before: [], after: [], moved: false, calendarGapYears: [] };
+    const before = pendingDue();
+    await reloadCalendar();
+    const after = pendingDue();
+    const moved = JSON.stringify(before) !== JSON.stringify(after);
+    // The projection lands before the answer, so the list shows the new due times when the rollout records them.
+    await commit('calendar_changed', SYSTEM, s.status, { detail: { change, knownYears: s.calendar?.knownYears, moved } });
+    await projecting;
+    return { open: true, before, after, moved, calendarGapYears: calendarGapYears() };
   });
   setHandler(stateQuery, view);
 

@@ -4,9 +4,10 @@
 // coordination office's daily summary covers every measure. The scorecard is the scorecards
 // query's, for the month, with the rows that leader (or the office) sees there.
 import { and, eq, gt, inArray, lte, or, sql } from 'drizzle-orm';
+import { nextYearWarning } from '../../common/calendar-arrangement.js';
 import type { Database } from '../../db/client.js';
 import { currentMonth, overseenDepartmentIds, type Period, type ScorecardRow, scorecards } from '../../db/queries/scorecards.js';
-import { auditEvents, departments, leaderAreas, leaderDepartments, listEntries, measures, notificationOutbox, policies } from '../../db/schema/index.js';
+import { auditEvents, calendarYears, departments, leaderAreas, leaderDepartments, listEntries, measures, notificationOutbox, policies } from '../../db/schema/index.js';
 
 export interface DigestMeasure {
   measureId: string;
@@ -28,6 +29,11 @@ export interface DigestContent {
   red: Array<{ departmentId: string; departmentName: string; measures: Array<DigestMeasure & { deadlineAt: string | null; escalationLevel: number; escalationName: string | null }> }>;
   dueSoon: Array<DigestMeasure & { deadlineAt: string }>;
   closures: Array<DigestMeasure & { closedAt: string }>;
+  /**
+   * The office's summary only: from 1 November, next year's arrangement still missing; and how many
+   * open measures have a due time counted through a year without holiday data.
+   */
+  calendar?: { warning: string | null; gapMeasures: number } | undefined;
   /** The office's summary only: closures awaiting its review. */
   pendingReview?: Array<DigestMeasure & { reviewDueAt: string | null }> | undefined;
   /** The 成绩单: this month's scorecards, the rows GET /api/scorecards shows the same person (same function, same numbers). */
@@ -180,6 +186,7 @@ export async function gatherDigest(
     red: [...redByDept.values()],
     dueSoon,
     closures,
+    ...(opts.scope.kind === 'all' ? { calendar: await calendarNotice(db, until) } : {}),
     ...(opts.scope.kind === 'all'
       ? { pendingReview: open.filter((e) => e.status === 'closure_review').map((e) => ({ ...base(e), reviewDueAt: e.reviewDueAt?.toISOString() ?? null })) }
       : {}),
@@ -187,4 +194,13 @@ export async function gatherDigest(
     scorecardRulesVersion: card.rules.version,
     scorecard: card.rows,
   };
+}
+
+async function calendarNotice(db: Database, until: Date): Promise<{ warning: string | null; gapMeasures: number }> {
+  const years = await db.select({ year: calendarYears.year }).from(calendarYears);
+  const [gap] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(listEntries)
+    .where(and(inArray(listEntries.status, ['dispatched', 'supervised', 'closure_review']), sql`cardinality(${listEntries.calendarGapYears}) > 0`));
+  return { warning: nextYearWarning(until, years.map((y) => y.year))?.message ?? null, gapMeasures: gap?.n ?? 0 };
 }

@@ -198,8 +198,14 @@ export function renderDigest(c: DigestContent, ctx: Pick<RenderContext, 'publicU
   ];
   const scoreTitle = `部门成绩单（${card.period}）`;
   const heading = leader ? `${c.personName ?? ''}同志：以下是${period}分管领域“三张清单”督办情况。` : `以下是${period}全部措施的督办情况。`;
+  // The office is told when next year's holidays are missing (from 1 November) and what that affects.
+  const notices = [
+    ...(c.calendar?.warning ? [`【提示】${c.calendar.warning.split(' / ')[0]}`] : []),
+    ...(c.calendar?.gapMeasures ? [`【提示】${c.calendar.gapMeasures}项措施的待办时限落在尚无节假日数据的年份，暂按周一至周五计算`] : []),
+  ];
 
   const text = [
+    ...notices,
     heading,
     ...sections.flatMap((s) => ['', `${s.title}（${s.rows.length}）`, ...(s.rows.length ? s.rows.map((r) => `- ${r.text}${r.link ? ` ${r.link}` : ''}`) : [s.empty])]),
     '',
@@ -211,7 +217,8 @@ export function renderDigest(c: DigestContent, ctx: Pick<RenderContext, 'publicU
 
   const html = page(
     escapeHtml(subject),
-    `<p>${escapeHtml(heading)}</p>` +
+    notices.map((n) => `<p><strong>${escapeHtml(n)}</strong></p>`).join('') +
+      `<p>${escapeHtml(heading)}</p>` +
       sections
         .map(
           (s) =>
@@ -232,6 +239,7 @@ export function renderDigest(c: DigestContent, ctx: Pick<RenderContext, 'publicU
   const markdown = [
     `### ${subject}`,
     `> ${period}`,
+    ...notices.map((n) => `> **${n}**`),
     ...sections.flatMap((s) => [
       '',
       `**${s.title}（${s.rows.length}）**`,

@@ -25,6 +25,7 @@ export const TAGS = [
   { name: 'people', description: '人员管理（管理员）' },
   { name: 'failed-steps', description: '失败步骤（管理员）：PostgreSQL 因数据拒绝写入的工作流步骤，可修复后重放或放弃' },
   { name: 'departments', description: '部门：所有人可读，管理员维护' },
+  { name: 'calendar', description: '节假日管理：按年查看每一天，管理员录入次年安排、更正单日；调整后各措施的待办时限随之重算' },
   { name: 'health', description: '健康检查：PostgreSQL 与 Temporal 是否可用' },
 ];
 

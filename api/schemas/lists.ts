@@ -58,6 +58,9 @@ export const listItem = z
     updatedAt: z.string(),
     overdue: z.boolean(),
     flagged: z.boolean(),
+    calendarGapYears: z
+    .array(z.number())
+    .describe('无节假日数据：待办时限落在这些尚未录入节假日安排的年份，暂按周一至周五计算，录入后自动重算'),
   })
   .meta({ id: 'ListItem' });
 

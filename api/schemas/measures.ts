@@ -95,6 +95,9 @@ export const listEntryView = z.object({
   progressPercent: z.number().nullable(),
   lastReportAt: z.string().nullable(),
   closedAt: z.string().nullable(),
+  calendarGapYears: z
+    .array(z.number())
+    .describe('无节假日数据：待办时限落在这些尚未录入节假日安排的年份，暂按周一至周五计算，录入后自动重算'),
   updatedAt: z.string(),
   snapshot: z.unknown(),
 });

@@ -146,6 +146,7 @@ export async function queryList(db: Database, q: ListQuery, scope: SQL | undefin
     dispatchedAt: measures.dispatchedAt,
     updatedAt: listEntries.updatedAt,
     overdue: overdueExpr,
+    calendarGapYears: listEntries.calendarGapYears,
     flagged: sql<boolean>`(${listEntries.snapshot} -> 'flagged') is not null and (${listEntries.snapshot} -> 'flagged') <> 'null'::jsonb`,
   };
   const rows = (await base(db)
@@ -242,4 +243,6 @@ export interface ListItem {
   updatedAt: string;
   overdue: boolean;
   flagged: boolean;
+  /** Years without holiday data a pending due time falls in (无节假日数据). */
+  calendarGapYears: number[];
 }

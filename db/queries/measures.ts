@@ -171,6 +171,7 @@ export async function listEntryOf(db: Database, measureId: string) {
     progressPercent: e.progressPercent,
     lastReportAt: iso(e.lastReportAt),
     closedAt: iso(e.closedAt),
+    calendarGapYears: e.calendarGapYears,
     updatedAt: e.updatedAt.toISOString(),
     snapshot: e.snapshot,
   };

@@ -30,6 +30,9 @@ export const listEntries = pgTable(
     progressPercent: integer('progress_percent'),
     lastReportAt: timestamp('last_report_at', { withTimezone: true }),
     closedAt: timestamp('closed_at', { withTimezone: true }),
+    // Years without a holiday arrangement that a pending due time falls in (无节假日数据): the due
+    // time was counted Monday to Friday and moves once the year is entered.
+    calendarGapYears: integer('calendar_gap_years').array().notNull().default([]),
     // The workflow's own view, for the detail page: rounds, pending items, flags.
     snapshot: jsonb('snapshot').notNull(),
     updatedAt: timestamp('updated_at', { withTimezone: true }).notNull(),

@@ -1,7 +1,7 @@
 // The rules of a measure's life as data and pure functions: when each due time falls, which rung
 // of the escalation ladder comes next, what colour (红黄绿灯) the measure shows. No I/O and no
 // clock: `now` is always an argument, so the same code drives the workflow and a simulator.
-import { addDays, computeDueAt, endOfShanghaiDay, isWorkingDay, shanghaiDate, type DueSpec, type WorkingCalendar } from './calendar.js';
+import { addDays, computeDueAt, endOfShanghaiDay, isWorkingDay, shanghaiDate, type DueAt, type DueSpec, type WorkingCalendar } from './calendar.js';
 
 /** 1 提醒, 2 催办, 3 督办 (coordination office), 4 挂牌督办 (leader). */
 export type Level = 1 | 2 | 3 | 4;
@@ -91,10 +91,15 @@ export interface Tracker {
 
 /** When the next rung of a tracker fires, or undefined when its ladder is exhausted. */
 export function nextRungAt(cal: WorkingCalendar, rules: EscalationRules, t: Tracker): number | undefined {
+  return nextRungDue(cal, rules, t)?.dueAt;
+}
+
+/** nextRungAt with the years it counted without a known arrangement. */
+export function nextRungDue(cal: WorkingCalendar, rules: EscalationRules, t: Tracker): DueAt | undefined {
   const rung = ladderOf(rules, t.kind)[t.firedAt.length];
   if (!rung) return undefined;
   const base = Math.max(t.firedAt.at(-1) ?? t.dueAt, t.since ?? 0);
-  return computeDueAt(cal, base, rung.after).dueAt;
+  return computeDueAt(cal, base, rung.after);
 }
 
 export function trackerLevel(rules: EscalationRules, t: Tracker): number {

@@ -211,10 +211,12 @@ export function trackStartedWorkflows(client: Client): { running(): Promise<stri
 export async function backgroundWork(api: ApiEnv, setAside: ReadonlySet<string>): Promise<{ busy: number; unprojected: string[] }> {
   const sql = api.env.database.sql;
   const [outbox] = await sql<Array<{ n: number }>>`select count(*)::int as n from notification_outbox where status = 'pending'`;
+  // A calendar change carries on after its request answered, until every open measure has moved.
+  const [rollouts] = await sql<Array<{ n: number }>>`select count(*)::int as n from calendar_rollouts where status = 'pending'`;
   const unprojected = (
     await sql<Array<{ id: string }>>`select m.id from measures m where m.workflow_id is not null and not exists (select 1 from list_entries e where e.measure_id = m.id)`
   )
     .map((r) => r.id)
     .filter((id) => !setAside.has(id));
-  return { busy: outbox!.n + unprojected.length, unprojected };
+  return { busy: outbox!.n + rollouts!.n + unprojected.length, unprojected };
 }
