@@ -1,6 +1,7 @@
 // The authorization matrix: every route × every role (and no one signed in), with the status each
 // must answer; then a department reaching for another department's measure, which must see
 // nothing, change nothing, and learn nothing.
+import { randomUUID } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditEvents, listEntries, measures as measuresTable } from '../../db/schema/index.js';
@@ -25,7 +26,7 @@ afterAll(async () => api?.close());
 
 interface Case {
   route: string;
-  method: 'GET' | 'POST' | 'PATCH';
+  method: 'GET' | 'POST' | 'PATCH' | 'PUT';
   url: () => string;
   body?: (who: Who) => unknown;
   headers?: Record<string, string>;
@@ -49,6 +50,13 @@ const cases = (): Case[] => [
   { route: 'POST /api/people', method: 'POST', url: () => '/api/people', body: (w) => ({ username: unique(w), displayName: '新同事', role: 'department', departmentId: 'health', password: PASSWORD }), expect: only(['admin'], 201) },
   { route: 'PATCH /api/people/:id', method: 'PATCH', url: () => `/api/people/${api.ids.hrss}`, body: () => ({ displayName: '改名' }), expect: only(['admin'], 200) },
   { route: 'GET /api/departments', method: 'GET', url: () => '/api/departments', expect: all(200) },
+  { route: 'GET /api/calendar/years', method: 'GET', url: () => '/api/calendar/years', expect: all(200) },
+  { route: 'GET /api/calendar/years/:year', method: 'GET', url: () => '/api/calendar/years/2026', expect: all(200) },
+  { route: 'PUT /api/calendar/years/:year', method: 'PUT', url: () => '/api/calendar/years/2027', body: () => ({ notice: '元旦：1月1日至3日放假，共3天', dryRun: true }), expect: only(['admin'], 200) },
+  // 国庆节 already: the same again changes nothing.
+  { route: 'PUT /api/calendar/days/:day', method: 'PUT', url: () => '/api/calendar/days/2026-10-01', body: () => ({ kind: 'holiday' }), expect: only(['admin'], 200) },
+  { route: 'GET /api/calendar/rollouts', method: 'GET', url: () => '/api/calendar/rollouts', expect: only(['admin', 'office'], 200) },
+  { route: 'GET /api/calendar/rollouts/:id', method: 'GET', url: () => `/api/calendar/rollouts/${randomUUID()}`, expect: only(['admin', 'office'], 404) },
   { route: 'GET /api/departments/:id', method: 'GET', url: () => '/api/departments/health', expect: all(200) },
   { route: 'POST /api/departments', method: 'POST', url: () => '/api/departments', body: (w) => ({ id: `d-${unique(w)}`, name: `部门${unique(w)}` }), expect: only(['admin'], 201) },
   { route: 'PATCH /api/departments/:id', method: 'PATCH', url: () => '/api/departments/medsec', body: (w) => ({ shortName: `医保${unique(w)}` }), expect: only(['admin'], 200) },

@@ -41,7 +41,7 @@ export interface ApiEnv {
   /** Signs someone else in (a person created during the test) and returns their token. */
   login(username: string, password?: string): Promise<string>;
   /** A request with a given bearer token. */
-  withToken(token: string, method: 'GET' | 'POST' | 'PATCH', url: string, body?: unknown): Promise<LightMyRequestResponse>;
+  withToken(token: string, method: 'GET' | 'POST' | 'PATCH' | 'PUT', url: string, body?: unknown): Promise<LightMyRequestResponse>;
   close(): Promise<void>;
 }
 
