@@ -34,6 +34,7 @@ export const projectionStep = z
       progressPercent: z.number().int().min(0).max(100).nullable(),
       lastReportAt: instant.nullable(),
       closedAt: instant.nullable(),
+      calendarGapYears: z.array(z.number().int()).optional(),
       snapshot: z.unknown(),
     }),
     assignments: z
