@@ -510,6 +510,39 @@ export async function measureWorkflow(input: MeasureInput): Promise<MeasureStatu
     }
   };
 
+  /**
+   * Every rung whose time has come, fired at once, without waiting in between. An action calls it
+   * before it is applied: a tick still waiting for an earlier step's projection (PostgreSQL slow or
+   * down) has not fired them yet, and the action meeting the item would drop them unfired — a late
+   * acknowledgment would then leave no trace of the 催办 that came due before it.
+   */
+  const fireDueRungs = (now: number): Promise<unknown> => {
+    const steps: Array<Promise<unknown>> = [];
+    for (const t of s.trackers) {
+      for (let at = nextRungAt(cal, rules, t); at !== undefined && at <= now; at = nextRungAt(cal, rules, t)) {
+        const rung = ladderOf(rules, t.kind)[t.firedAt.length]!;
+        t.firedAt.push(at);
+        const departmentId = t.departmentId ?? lead().departmentId;
+        const what = `${ITEM_NAMES[t.kind]}逾期${LEVEL_NAMES[rung.level]}`;
+        steps.push(
+          commit('escalate', SYSTEM, s.status, {
+            detail: { item: t.kind, level: rung.level, name: LEVEL_NAMES[rung.level], departmentId, round: t.round, dueAt: iso(t.dueAt) },
+            notify: recipientsFor(t.kind, rung.level, t.departmentId).map((r) => ({
+              ...r,
+              kind: `escalation.${t.kind}`,
+              payload: { level: rung.level, levelName: LEVEL_NAMES[rung.level], item: t.kind, message: what, dueAt: iso(t.dueAt), departmentId },
+            })),
+          }),
+        );
+      }
+    }
+    // The caller awaits it after its own step; a failure is kept for then rather than left unhandled.
+    return Promise.all(steps).then(
+      () => undefined,
+      (err: unknown) => err ?? new Error('escalation step failed'),
+    );
+  };
+
   /** The next instant at which time alone changes something. */
   const nextWake = (now: number): number | undefined => {
     const times: number[] = [];
@@ -562,7 +595,12 @@ export async function measureWorkflow(input: MeasureInput): Promise<MeasureStatu
           s.seenUpdateIds.push(id);
           if (s.seenUpdateIds.length > SEEN_IDS_KEPT) seen.delete(s.seenUpdateIds.shift()!);
         }
-        await apply(a, Date.now());
+        const now = Date.now();
+        // Since v3 the rungs due by now are fired before the action; measures running before keep the old path.
+        const rungsFirst = patched('rungs-before-action') ? fireDueRungs(now) : undefined;
+        await apply(a, now);
+        const failed = await rungsFirst;
+        if (failed) throw failed;
         return view();
       },
       {

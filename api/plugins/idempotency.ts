@@ -11,8 +11,13 @@ import { z } from 'zod';
 import { idempotentRequests } from '../../db/schema/index.js';
 import { ApiError, badRequest, conflict } from '../errors.js';
 
-/** A claim left by a process that died mid-request is taken over after this long. */
-const STALE_CLAIM_MS = 5 * 60_000;
+/**
+ * A claim left by a process that died mid-request, or by a 503 that could not release it (the
+ * database was down), is taken over after this long: longer than any request runs (statements end
+ * after 4 s, a silent database is cut after 5 s, Temporal calls after 8 s), short enough that the
+ * client retrying with the same key, as a 503 tells it to, is not refused for minutes.
+ */
+const STALE_CLAIM_MS = 60_000;
 
 declare module 'fastify' {
   interface FastifyRequest {
