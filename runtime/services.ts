@@ -10,6 +10,7 @@ import { notificationSettingsFrom } from '../activities/notifications/settings.j
 import { buildApp } from '../api/app.js';
 import { ensureFirstAdmin } from '../api/routes/people/service.js';
 import { connectDatabase, migrateDatabase } from '../db/client.js';
+import { calendarWarning } from '../db/queries/calendar.js';
 import type { Config } from './config.js';
 import { connectTemporal } from './temporal-connection.js';
 import { createWorker, installRuntime } from './worker.js';
@@ -108,6 +109,9 @@ export async function startApi(config: Config, targets: Targets): Promise<{ app:
     console.log(`[three-lists] 已创建管理员 / first administrator created: ${config.ADMIN_USERNAME} (password from ADMIN_PASSWORD)`);
   }
   await app.listen({ host: config.HOST, port: config.PORT });
+  // From 1 November: next year's holidays are due (the State Council publishes them in November).
+  const calendar = await calendarWarning(database.db, new Date()).catch(() => null);
+  if (calendar) console.warn(`[three-lists] ${calendar.message}${calendar.gapMeasures ? `（已有${calendar.gapMeasures}项措施的时限落在该年）` : ''}`);
   const shown = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   const { port } = app.server.address() as AddressInfo;
   return {

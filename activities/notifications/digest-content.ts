@@ -4,10 +4,10 @@
 // coordination office's daily summary covers every measure. The scorecard is the scorecards
 // query's, for the month, with the rows that leader (or the office) sees there.
 import { and, eq, gt, inArray, lte, or, sql } from 'drizzle-orm';
-import { nextYearWarning } from '../../common/calendar-arrangement.js';
 import type { Database } from '../../db/client.js';
+import { calendarWarning } from '../../db/queries/calendar.js';
 import { currentMonth, overseenDepartmentIds, type Period, type ScorecardRow, scorecards } from '../../db/queries/scorecards.js';
-import { auditEvents, calendarYears, departments, leaderAreas, leaderDepartments, listEntries, measures, notificationOutbox, policies } from '../../db/schema/index.js';
+import { auditEvents, departments, leaderAreas, leaderDepartments, listEntries, measures, notificationOutbox, policies } from '../../db/schema/index.js';
 
 export interface DigestMeasure {
   measureId: string;
@@ -197,10 +197,6 @@ export async function gatherDigest(
 }
 
 async function calendarNotice(db: Database, until: Date): Promise<{ warning: string | null; gapMeasures: number }> {
-  const years = await db.select({ year: calendarYears.year }).from(calendarYears);
-  const [gap] = await db
-    .select({ n: sql<number>`count(*)::int` })
-    .from(listEntries)
-    .where(and(inArray(listEntries.status, ['dispatched', 'supervised', 'closure_review']), sql`cardinality(${listEntries.calendarGapYears}) > 0`));
-  return { warning: nextYearWarning(until, years.map((y) => y.year))?.message ?? null, gapMeasures: gap?.n ?? 0 };
+  const w = await calendarWarning(db, until);
+  return { warning: w?.message ?? null, gapMeasures: w?.gapMeasures ?? 0 };
 }

@@ -2,9 +2,9 @@
 // day with its kind: 工作日 (workday), 周末 (weekend), 法定节假日 (holiday) and 调休上班 (makeup, a
 // weekend day worked). The table stores only the last two (kind 'holiday' and 'workday').
 import { and, asc, desc, eq, gte, inArray, lte, sql } from 'drizzle-orm';
-import { daysBetween, weekdayOf } from '../../common/calendar-arrangement.js';
+import { daysBetween, nextYearWarning, weekdayOf } from '../../common/calendar-arrangement.js';
 import type { Database } from '../client.js';
-import { auditEvents, calendarDays, calendarRolloutMeasures, calendarRollouts, calendarYears, measures, people, policies } from '../schema/index.js';
+import { auditEvents, calendarDays, calendarRolloutMeasures, calendarRollouts, calendarYears, listEntries, measures, people, policies } from '../schema/index.js';
 
 export type DayKind = 'workday' | 'weekend' | 'holiday' | 'makeup';
 export const CALENDAR_ACTIONS = ['calendar_year_entered', 'calendar_day_corrected'] as const;
@@ -134,4 +134,19 @@ export function rolloutSummary(r: typeof calendarRollouts.$inferSelect) {
 export async function recentRollouts(db: Database, limit = 50) {
   const rows = await db.select().from(calendarRollouts).orderBy(desc(calendarRollouts.createdAt)).limit(limit);
   return rows.map(rolloutSummary);
+}
+
+/**
+ * From 1 November, when next year's arrangement is missing: the warning, and how many open measures
+ * already have a due time counted through a year without data. Null otherwise.
+ */
+export async function calendarWarning(db: Database, now: Date): Promise<{ year: number; message: string; gapMeasures: number } | null> {
+  const years = await db.select({ year: calendarYears.year }).from(calendarYears);
+  const warning = nextYearWarning(now, years.map((y) => y.year));
+  if (!warning) return null;
+  const [gap] = await db
+    .select({ n: sql<number>`count(*)::int` })
+    .from(listEntries)
+    .where(and(inArray(listEntries.status, ['dispatched', 'supervised', 'closure_review']), sql`cardinality(${listEntries.calendarGapYears}) > 0`));
+  return { ...warning, gapMeasures: gap?.n ?? 0 };
 }

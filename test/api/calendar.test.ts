@@ -45,6 +45,9 @@ describe('reading the calendar', () => {
     const list = (await api.get('health', '/api/calendar/years')).json();
     expect(list.years.map((y: { year: number }) => y.year)).toEqual(packageCalendarYears());
     expect(list.warning).toEqual(nextYearWarning(new Date(), packageCalendarYears()));
+    // /health says it too (from 1 November), for whoever watches the service.
+    const health = (await api.get(null, '/health')).json();
+    expect(health.warnings.some((w: { code: string }) => w.code === 'CALENDAR_NEXT_YEAR_MISSING')).toBe(list.warning !== null);
 
     const year = (await api.get('finance', '/api/calendar/years/2026')).json();
     expect(year).toMatchObject({ year: 2026, known: true, source: 'package' });
@@ -135,6 +138,7 @@ describe('entering a year', () => {
 
     const [entered] = await db().select().from(auditEvents).where(eq(auditEvents.action, 'calendar_year_entered'));
     expect(entered).toMatchObject({ actor: api.ids.admin, actorRole: 'admin', detail: { year: NEXT, input: 'notice', rolloutId: saved.rollout.id } });
+    expect((await api.get(null, '/health')).json().warnings.map((w: { code: string }) => w.code)).not.toContain('CALENDAR_NEXT_YEAR_MISSING');
     // The same arrangement again changes nothing and starts nothing.
     expect((await api.req('admin', 'PUT', `/api/calendar/years/${NEXT}`, { notice: NOTICE })).json()).toMatchObject({ changed: false, rollout: null });
 

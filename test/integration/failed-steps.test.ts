@@ -75,7 +75,8 @@ describe('a step PostgreSQL refuses', () => {
     expect(list.json().items[0].measureTitle).toBe('健全实验平台体系');
     let health = await api.get(null, '/health');
     expect(health.statusCode).toBe(200);
-    expect(health.json()).toMatchObject({ status: 'warning', warnings: [{ code: 'FAILED_STEPS', count: 1 }] });
+    expect(health.json().status).toBe('warning');
+    expect(failedStepWarnings(health.json())).toMatchObject([{ code: 'FAILED_STEPS', count: 1 }]);
     const shown = await api.get('admin', `/api/failed-steps/${failed!.id}`);
     expect(shown.statusCode, shown.body).toBe(200);
     const payload = shown.json().payload;
@@ -109,7 +110,7 @@ describe('a step PostgreSQL refuses', () => {
     expect((await trail(db(), measureId)).find((e) => e.seq === failedSeq)).toMatchObject({ action: 'report', actor: api.ids.health });
     expect((await listEntry(db(), measureId))?.progressPercent).toBe(40);
     expect((await api.post('admin', `/api/failed-steps/${failed!.id}/replay`, {})).statusCode).toBe(409);
-    expect((await api.get(null, '/health')).json()).toMatchObject({ status: 'ok', warnings: [] });
+    expect(failedStepWarnings((await api.get(null, '/health')).json())).toEqual([]);
 
     // Another poisoned report, discarded with a reason (audited).
     const second = await api.app.measures.act(measureId, 'submitProgress', { actor: healthActor, departmentId: 'health', text: '\u0000', percent: 50 });
@@ -128,7 +129,7 @@ describe('a step PostgreSQL refuses', () => {
     ]);
     expect(audited[1]!.detail).toMatchObject({ reason: '误操作产生的空白反馈，不再补录', seq: secondFailed.seq });
     health = await api.get(null, '/health');
-    expect(health.json()).toMatchObject({ status: 'ok', warnings: [] });
+    expect(failedStepWarnings(health.json())).toEqual([]);
     expect((await api.get('admin', '/api/failed-steps?status=open')).json()).toMatchObject({ total: 0, open: 0, items: [] });
 
     const cancel = await api.post('office', `/api/measures/${measureId}/cancel`, { reason: '测试结束，撤销措施' });
@@ -163,3 +164,8 @@ describe('a step PostgreSQL refuses', () => {
     expect((await outbox(db(), measureId)).filter((o) => o.kind === 'measure.cancelled').map((o) => o.recipientDepartmentId).sort()).toEqual(['finance', 'health']);
   });
 });
+
+/** /health's FAILED_STEPS warning (from 1 November it may also say next year's holidays are missing). */
+function failedStepWarnings(health: { warnings: Array<{ code: string }> }) {
+  return health.warnings.filter((w) => w.code === 'FAILED_STEPS');
+}

@@ -132,6 +132,15 @@ describe('renderDigest', () => {
     expect(r.html).toContain('<tr><td>2</td><td>省卫生健康委</td><td>49.1</td><td>66.7%</td><td>—</td><td>50.0%</td><td>8</td><td>1</td><td>4/9</td></tr>');
   });
 
+  it("heads the office's summary with next year's missing holidays, in every format", () => {
+    const warning = '尚未录入2027年节假日安排：2027年的工作日时限将按周一至周五计算 / the 2027 holiday arrangement is not entered yet';
+    const r = renderDigest({ ...content, audience: 'office', calendar: { warning, gapMeasures: 3 } }, ctx);
+    expect(r.text.split('\n').slice(0, 2)).toEqual(['【提示】尚未录入2027年节假日安排：2027年的工作日时限将按周一至周五计算', '【提示】3项措施的待办时限落在尚无节假日数据的年份，暂按周一至周五计算']);
+    expect(r.html).toContain('<p><strong>【提示】尚未录入2027年节假日安排');
+    expect(r.markdown).toContain('> **【提示】3项措施');
+    expect(renderDigest({ ...content, audience: 'office', calendar: { warning: null, gapMeasures: 0 } }, ctx).text).not.toContain('【提示】');
+  });
+
   it('keeps robot markdown short: the first lines of each list and a count of the rest', () => {
     const r = renderDigest(content, ctx);
     expect(r.markdown).toContain('- 等12项');

@@ -1,6 +1,8 @@
 import type { FastifyInstance } from 'fastify';
 import { z } from 'zod';
 import { countOpenFailedSteps } from '../../../activities/failed-steps.js';
+import type { Database } from '../../../db/client.js';
+import { calendarWarning } from '../../../db/queries/calendar.js';
 
 interface PartHealth {
   ok: boolean;
@@ -34,18 +36,27 @@ const health = z.object({
   message: z.string().optional(),
   postgres: part,
   temporal: part,
-  warnings: z.array(warning).describe('需要管理员处理的事：FAILED_STEPS，无法写入的工作流步骤（见 /api/failed-steps）/ what an admin should look at'),
+  warnings: z
+    .array(warning)
+    .describe('需要管理员处理的事：FAILED_STEPS，无法写入的工作流步骤（见 /api/failed-steps）；CALENDAR_NEXT_YEAR_MISSING，自11月1日起下一年节假日安排尚未录入（count 为时限落在无数据年份的措施数，见 /api/calendar/years）/ what an admin should look at'),
 });
 
-/** The warnings an admin should see; none when they cannot be counted (the parts' health says why). */
-async function warningsOf(count: () => Promise<number>, timeoutMs: number): Promise<Array<z.infer<typeof warning>>> {
+/** What `look` answers within the time, else `fallback` (a failure too: the parts' health says why). */
+async function within<T>(look: () => Promise<T>, fallback: T, timeoutMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
-  const late = new Promise<number>((resolve) => {
-    timer = setTimeout(() => resolve(0), timeoutMs);
+  const late = new Promise<T>((resolve) => {
+    timer = setTimeout(() => resolve(fallback), timeoutMs);
   });
-  const open = await Promise.race([count().catch(() => 0), late]).finally(() => clearTimeout(timer));
-  if (!open) return [];
-  return [{ code: 'FAILED_STEPS', count: open, message: `有${open}个工作流步骤无法写入，措施仍在运行；请管理员在 /api/failed-steps 修复后重放或放弃 / ${open} workflow step(s) could not be written` }];
+  return Promise.race([look().catch(() => fallback), late]).finally(() => clearTimeout(timer));
+}
+
+/** The warnings an admin should see; none when they cannot be counted. */
+async function warningsOf(db: Database, timeoutMs: number): Promise<Array<z.infer<typeof warning>>> {
+  const [open, calendar] = await Promise.all([within(() => countOpenFailedSteps(db), 0, timeoutMs), within(() => calendarWarning(db, new Date()), null, timeoutMs)]);
+  return [
+    ...(open ? [{ code: 'FAILED_STEPS', count: open, message: `有${open}个工作流步骤无法写入，措施仍在运行；请管理员在 /api/failed-steps 修复后重放或放弃 / ${open} workflow step(s) could not be written` }] : []),
+    ...(calendar ? [{ code: 'CALENDAR_NEXT_YEAR_MISSING', count: calendar.gapMeasures, message: calendar.message }] : []),
+  ];
 }
 
 /** Reachability of PostgreSQL and Temporal, 503 naming each part that is down; 200 with warnings when something needs an admin. */
@@ -63,7 +74,7 @@ export default async function healthRoutes(app: FastifyInstance): Promise<void> 
       probe(() => temporal.connection.workflowService.getSystemInfo({}), 2000),
     ]);
     const down = [postgres.ok ? null : 'PostgreSQL', temporalHealth.ok ? null : 'Temporal'].filter(Boolean);
-    const warnings = postgres.ok ? await warningsOf(() => countOpenFailedSteps(database.db), 2000) : [];
+    const warnings = postgres.ok ? await warningsOf(database.db, 2000) : [];
     return reply.status(down.length ? 503 : 200).send({
       status: down.length ? 'unavailable' : warnings.length ? 'warning' : 'ok',
       ...(down.length ? { code: 'DEPENDENCY_DOWN', message: `${down.join('、')} 不可用 / unreachable: ${down.join(', ')}` } : {}),
