@@ -192,6 +192,7 @@ export const FIELD_LABELS: Record<string, string> = {
   unread: '未读',
   note: '说明',
   url: '链接',
+  fileId: '佐证材料文件',
   enabled: '启用',
   unit: '单位',
   amount: '数量',

@@ -129,7 +129,9 @@ export const measureDetail = measureSummary
         text: z.string(),
         percent: z.number().nullable(),
         indicatorValue: z.string().nullable(),
-        evidence: z.array(evidence.extend({ name: z.string() })),
+        // As stored, not as a request is checked: a text that reached the database another way (a step
+        // replayed, data from before the checks) must not make the detail answer 500.
+        evidence: z.array(z.object({ name: z.string(), url: z.string().optional(), note: z.string().optional(), fileId: z.string().optional() })),
         late: z.boolean(),
         submittedBy: z.string(),
         submittedByName: z.string().nullable(),

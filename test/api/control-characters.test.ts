@@ -4,11 +4,20 @@
 // and path parameters, are each refused with 422 naming the field. Not one table changes and the
 // workflow hears of none of it: afterwards the measure answers an ordinary action, and the office
 // can still cancel it.
-import { sql } from 'drizzle-orm';
+// And should one get past the door — sent to the workflow directly, as a client of Temporal can —
+// it still cannot stall a measure: every free-text field of every action, and the texts an import
+// gives a workflow (title, 完成时限), poisoned below the door, leave the measure answering and the
+// office able to cancel it; each step PostgreSQL refuses is set aside (failed_steps), none is lost,
+// and an admin's repaired replays complete the audit trail.
+import { asc, eq, sql } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import type { LightMyRequestResponse } from 'fastify';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createApiEnv, dispatchedMeasure, expectErrorShape, waitForList, type ApiEnv, type User } from '../support/api.js';
+import type { MeasureAction } from '../../api/measure-client.js';
+import { rulesFor } from '../../api/routes/measures/service.js';
+import { auditEvents, failedSteps, measures } from '../../db/schema/index.js';
+import type { DeadlineSpec } from '../../workflows/rules/deadline.js';
+import { createApiEnv, createDraft, createPolicy, dispatchedMeasure, expectErrorShape, waitForList, type ApiEnv, type User } from '../support/api.js';
 
 const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
 /** NUL, other C0 controls, DEL, C1 controls (NEL among them), an unpaired surrogate. */
@@ -230,5 +239,105 @@ describe('control characters', () => {
     expect(cancel.statusCode, cancel.body).toBe(200);
     expect(cancel.json().status).toBe('cancelled');
     await waitForList(api, measureId, null);
+  });
+});
+
+describe('control characters past the door', () => {
+  /** Fields of the action bodies that are not free text: ids, dates, choices, uploaded files. */
+  const NOT_FREE_TEXT = /^(departmentId|newDeadline|decision|evidence\.0\.fileId)$/;
+  const camel = (path: string) => path.replace(/-(\w)/g, (_, c: string) => c.toUpperCase()) as MeasureAction;
+  const evidenceWith = (c: string) => [{ name: `现场${c}照片.jpg`, url: `https://example.gov.cn/${c}a.jpg`, note: `第一${c}批` }];
+  /** Every action in an order the workflow accepts, each free-text field carrying `c`; the office cancels last, through the API. */
+  const walk = (c: string): Array<{ action: MeasureAction; by: 'health' | 'office'; args: Record<string, unknown> }> => [
+    { action: 'decline', by: 'health', args: { departmentId: 'health', reason: `职责${c}不在本单位` } },
+    { action: 'acknowledge', by: 'health', args: { departmentId: 'health' } },
+    { action: 'submitProgress', by: 'health', args: { departmentId: 'health', text: `已完成${c}方案制定`, percent: 30, evidence: evidenceWith(c) } },
+    { action: 'requestExtension', by: 'health', args: { newDeadline: '2099-12-31', reason: `需跨年度${c}实施` } },
+    { action: 'decideExtension', by: 'office', args: { approve: true, reason: `同意${c}延期` } },
+    { action: 'flag', by: 'office', args: { flagged: true, reason: `进度${c}滞后` } },
+    { action: 'applyClosure', by: 'health', args: { summary: `各项任务${c}已完成`, evidence: evidenceWith(c) } },
+    { action: 'reviewClosure', by: 'office', args: { decision: 'return', reason: `请补充${c}材料` } },
+    { action: 'reassignLead', by: 'office', args: { departmentId: 'finance', reason: `职责${c}调整` } },
+  ];
+  const actor = (by: 'health' | 'office') => ({ id: api.ids[by], role: by === 'health' ? ('department' as const) : ('coordination_office' as const), departmentId: by });
+  /** Every string in `v` with `c` taken out: the repair an admin makes. */
+  const without = (v: unknown, c: string): unknown =>
+    typeof v === 'string' ? v.replaceAll(c, '') : Array.isArray(v) ? v.map((x) => without(x, c)) : v && typeof v === 'object' ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, without(x, c)])) : v;
+
+  /** Each step of the measure is written or set aside — none lost —; then the admin replays the set-aside ones, repaired, oldest first. */
+  async function everyStepAccountedFor(measureId: string, c: string, lastSeq: number): Promise<number> {
+    const db = api.env.database.db;
+    const written = async () => (await db.select({ seq: auditEvents.seq }).from(auditEvents).where(eq(auditEvents.measureId, measureId))).map((e) => e.seq!).filter((x) => x !== null);
+    const setAside = await db.select().from(failedSteps).where(eq(failedSteps.measureId, measureId)).orderBy(asc(failedSteps.seq));
+    const all = Array.from({ length: lastSeq }, (_, i) => i + 1);
+    expect([...(await written()), ...setAside.map((f) => f.seq)].sort((a, b) => a - b), codePoint(c)).toEqual(all);
+    for (const f of setAside) {
+      const payload = (await api.get('admin', `/api/failed-steps/${f.id}`)).json().payload;
+      const res = await api.post('admin', `/api/failed-steps/${f.id}/replay`, { payload: without(payload, c) });
+      expect(res.statusCode, `${codePoint(c)} step ${f.seq}: ${res.body}`).toBe(200);
+    }
+    expect((await written()).sort((a, b) => a - b), codePoint(c)).toEqual(all);
+    return setAside.length;
+  }
+
+  it('leave every measure answering and the office able to cancel, whichever free-text field of whichever action carries them', async () => {
+    // Every free-text field the API documents for an action is poisoned in the walk.
+    const doc = (await api.get(null, '/docs/json')).json() as { paths: Record<string, Record<string, { requestBody?: { content: Record<string, { schema: JsonSchema }> } }>> };
+    for (const a of ACTIONS.filter((x) => x.path !== 'cancel')) {
+      const fields = stringFields(doc.paths[`/api/measures/{id}/${a.path}`]!.post!.requestBody!.content['application/json']!.schema).map((f) => f.path.join('.')).filter((f) => !NOT_FREE_TEXT.test(f));
+      const step = walk('\u0000').find((w) => w.action === camel(a.path))!;
+      for (const field of fields) expect(JSON.stringify(field.split('.').reduce<unknown>((v, k) => (v as Record<string, unknown>)?.[k], step.args)), `${a.path} ${field}`).toContain('\\u0000');
+    }
+
+    const setAsideBy: Record<string, number> = {};
+    for (const c of POISONS) {
+      const measureId = await dispatchedMeasure(api);
+      let view;
+      for (const { action, by, args } of walk(c)) {
+        // The measure answers each one within the API's 8 s bound, the poison in its own state.
+        view = await api.app.measures.act(measureId, action, { ...args, actor: actor(by) } as never);
+      }
+      expect(view!).toMatchObject({ status: 'dispatched', leadDepartmentId: 'finance' });
+      expect(view!.flagged?.reason).toBe(`进度${c}滞后`);
+      const cancel = await api.post('office', `/api/measures/${measureId}/cancel`, { reason: '测试结束，撤销措施' });
+      expect(cancel.statusCode, `${codePoint(c)}: ${cancel.body}`).toBe(200);
+      expect(cancel.json().status).toBe('cancelled');
+      expect(await api.app.measures.handle(measureId).result()).toBe('cancelled');
+      setAsideBy[codePoint(c)] = await everyStepAccountedFor(measureId, c, (await api.app.measures.state(measureId)).timeline.at(-1)!.seq);
+      await waitForList(api, measureId, null);
+    }
+    // PostgreSQL refuses U+0000 (text and jsonb) and unpaired surrogates (jsonb): from the decline on,
+    // most steps carry one (a 挂牌督办 reason stays in the measure's state); the others it stores.
+    for (const [c, n] of Object.entries(setAsideBy)) expect([c, n > 5]).toEqual([c, c === 'U+0000' || c === 'U+D800']);
+    for (const [c, n] of Object.entries(setAsideBy)) if (c !== 'U+0000' && c !== 'U+D800') expect([c, n]).toEqual([c, 0]);
+    expect((await api.get(null, '/health')).json()).toMatchObject({ status: 'ok', warnings: [] });
+  });
+
+  it('leave a measure answering whose import carried them (title, 完成时限) straight into its workflow', async () => {
+    const db = api.env.database.db;
+    for (const c of ['\u0000', '\ud800', '\u0001']) {
+      const policy = await createPolicy(api);
+      const measureId = await createDraft(api, policy);
+      const [m] = await db.update(measures).set({ workflowId: `measure-${measureId}`, dispatchedAt: new Date() }).where(eq(measures.id, measureId)).returning();
+      await api.app.measures.start({
+        measureId,
+        seq: m!.seq,
+        title: `健全实验${c}平台体系`,
+        leadDepartmentId: 'health',
+        cooperatingDepartmentIds: ['finance'],
+        deadline: { text: `2030年${c}底前`, spec: m!.deadlineSpec as DeadlineSpec },
+        rules: await rulesFor(db, policy.id, 1, null),
+        dispatchedBy: actor('office'),
+      });
+      const ack = await api.app.measures.act(measureId, 'acknowledge', { departmentId: 'health', actor: actor('health') });
+      expect(ack.status).toBe('supervised');
+      await waitForList(api, measureId, 'supervision');
+      const cancel = await api.post('office', `/api/measures/${measureId}/cancel`, { reason: '测试结束，撤销措施' });
+      expect(cancel.statusCode, `${codePoint(c)}: ${cancel.body}`).toBe(200);
+      expect(cancel.json().status).toBe('cancelled');
+      const setAside = await everyStepAccountedFor(measureId, c, (await api.app.measures.state(measureId)).timeline.at(-1)!.seq);
+      if (c === '\u0000') expect(setAside).toBeGreaterThan(0);
+      await waitForList(api, measureId, null);
+    }
   });
 });
