@@ -103,9 +103,10 @@ describe('a step PostgreSQL refuses', () => {
     expect(replayed.statusCode, replayed.body).toBe(200);
     expect(replayed.json()).toMatchObject({ status: 'replayed', written: 'own', resolvedBy: { username: 'admin' } });
     const reports = await db().select().from(progressReports).where(eq(progressReports.measureId, measureId)).orderBy(asc(progressReports.seq));
-    expect(reports.map((r) => [r.seq, r.text, r.percent])).toEqual([
+    // (A rung may fire between the two reports.)
+    expect(reports.map((r) => [r.seq > failedSeq ? 'later' : r.seq, r.text, r.percent])).toEqual([
       [failedSeq, '已完成方案制定', 30],
-      [failedSeq + 1, '第二次反馈：推进顺利', 40],
+      ['later', '第二次反馈：推进顺利', 40],
     ]);
     expect((await trail(db(), measureId)).find((e) => e.seq === failedSeq)).toMatchObject({ action: 'report', actor: api.ids.health });
     expect((await listEntry(db(), measureId))?.progressPercent).toBe(40);
