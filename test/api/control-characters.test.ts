@@ -310,7 +310,8 @@ describe('control characters past the door', () => {
     // most steps carry one (a 挂牌督办 reason stays in the measure's state); the others it stores.
     for (const [c, n] of Object.entries(setAsideBy)) expect([c, n > 5]).toEqual([c, c === 'U+0000' || c === 'U+D800']);
     for (const [c, n] of Object.entries(setAsideBy)) if (c !== 'U+0000' && c !== 'U+D800') expect([c, n]).toEqual([c, 0]);
-    expect((await api.get(null, '/health')).json()).toMatchObject({ status: 'ok', warnings: [] });
+    // No step is left open (from 1 November /health may also warn that next year's holidays are missing).
+    expect((await api.get(null, '/health')).json().warnings.filter((w: { code: string }) => w.code === 'FAILED_STEPS')).toEqual([]);
   });
 
   it('leave a measure answering whose import carried them (title, 完成时限) straight into its workflow', async () => {
