@@ -2,8 +2,11 @@
 // page; a notification's link opened while signed out leads through the sign-in to the measure;
 // a department acknowledges a measure and reports progress, the second report starting from the
 // first (最多报一次).
+import { mkdirSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { checkPage, ensureChromium, signIn, startDashboard, USERNAMES, type Dashboard } from './support.js';
+import { ARTIFACTS, checkPage, ensureChromium, signIn, startDashboard, USERNAMES, type Dashboard } from './support.js';
 
 const chromium = await ensureChromium();
 if ('skip' in chromium) console.log(`[e2e] 跳过浏览器测试 / browser tests skipped: ${chromium.skip}`);
@@ -163,6 +166,51 @@ describe.skipIf('skip' in chromium)('the dashboard in a browser', { timeout: 180
     await page.getByRole('menuitem', { name: '三张清单' }).click();
     await page.getByRole('tab', { name: /销号清单/ }).click();
     await page.getByRole('row', { name: /培育新型研发机构/ }).waitFor();
+    await page.context().close();
+  });
+
+  it('imports a workbook through the wizard: dry run, an unknown department created, a repeat confirmed, dispatch', async () => {
+    const wb = new ExcelJS.Workbook();
+    const ws = wb.addWorksheet('措施清单');
+    ws.getRow(1).values = ['《关于提升基层医疗卫生服务能力的若干措施》'];
+    ws.getRow(3).values = ['序号', '方面', '措施', '牵头单位', '配合单位', '完成时限', '工作目标/预期成果'];
+    ws.getRow(4).values = [1, '一、夯实基层', '加强基层人才队伍建设。每个乡镇卫生院至少配备2名全科医生。', '省卫生健康委', '省财政厅', '2027年6月底前', '全科医生配齐'];
+    ws.getRow(5).values = [2, '', '完善基层服务网络。', '省基层卫生服务中心', '省卫生健康委', '2027年第三季度', ''];
+    const file = path.join(ARTIFACTS, '..', 'e2e-import.xlsx');
+    mkdirSync(path.dirname(file), { recursive: true });
+    writeFileSync(file, Buffer.from(await wb.xlsx.writeBuffer()));
+
+    const page = await app.newPage();
+    await signIn(page, USERNAMES.coordination_office);
+    await page.getByRole('menuitem', { name: '导入政策文件' }).click();
+    await page.locator('input[type=file]').setInputFiles(file);
+    await page.getByRole('button', { name: '试导入（只检查，不写入）' }).click();
+    // The dry run: the title found, each row's deadline as read, the department not known yet.
+    await page.getByText('《关于提升基层医疗卫生服务能力的若干措施》').waitFor();
+    await page.getByRole('cell', { name: /2027年6月30日/ }).waitFor();
+    await page.getByRole('cell', { name: /2027年9月30日/ }).waitFor();
+    await page.getByText('系统中尚无的部门（1）').waitFor();
+    expect(await page.getByRole('button', { name: /确认导入/ }).isDisabled()).toBe(true);
+    await checkPage(page, 'office-import-dry-run');
+    await page.getByRole('checkbox', { name: '新建省基层卫生服务中心' }).check();
+    await page.getByText('检查通过，可以导入').waitFor();
+    await page.getByRole('button', { name: '确认导入2 项措施' }).click();
+    await page.getByText('已导入《关于提升基层医疗卫生服务能力的若干措施》').waitFor();
+    await page.getByText(/新建部门：省基层卫生服务中心/).waitFor();
+    await page.getByRole('button', { name: '交办全部措施' }).click();
+    await page.getByText('已交办 2 项措施').waitFor();
+    await checkPage(page, 'office-import-dispatched');
+    await page.getByRole('button', { name: '查看责任清单' }).click();
+    await page.getByRole('link', { name: '加强基层人才队伍建设' }).waitFor();
+
+    // The same workbook again: the dry run says so, and imports only when confirmed.
+    await page.getByRole('menuitem', { name: '导入政策文件' }).click();
+    await page.locator('input[type=file]').setInputFiles(file);
+    await page.getByRole('button', { name: '试导入（只检查，不写入）' }).click();
+    await page.getByText('内容相同的清单已导入过').waitFor();
+    expect(await page.getByRole('button', { name: /确认导入/ }).isDisabled()).toBe(true);
+    await page.getByRole('checkbox', { name: '确需再导入一份' }).check();
+    await page.getByText('检查通过，可以导入').waitFor();
     await page.context().close();
   });
 });

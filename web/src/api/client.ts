@@ -43,6 +43,8 @@ type Query = Record<string, string | number | boolean | undefined | null>;
 interface Options {
   query?: Query | undefined;
   body?: unknown;
+  /** A file sent as the body itself (an .xlsx workbook to import), with its type. */
+  file?: { data: Blob; type: string } | undefined;
   /** Sent as `Idempotency-Key`: one key per submission, so a retry applies once. */
   idempotencyKey?: string | undefined;
 }
@@ -53,11 +55,13 @@ async function request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, opts: 
   const url = params.size ? `${path}?${params}` : path;
   const headers: Record<string, string> = { accept: 'application/json' };
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
+  if (opts.file) headers['content-type'] = opts.file.type;
   if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
 
   let res: Response;
   try {
-    res = await fetch(url, { method, headers, credentials: 'same-origin', ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}) });
+    const body = opts.file ? opts.file.data : opts.body !== undefined ? JSON.stringify(opts.body) : undefined;
+    res = await fetch(url, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body } : {}) });
   } catch {
     throw new ApiError(0, 'NETWORK', chineseMessage(0, undefined));
   }
@@ -72,6 +76,8 @@ export const api = {
   get: <T>(path: string, query?: Query) => request<T>('GET', path, { query }),
   post: <T>(path: string, body: unknown = {}, opts: Omit<Options, 'body'> = {}) => request<T>('POST', path, { ...opts, body }),
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
+  /** POSTs a file as the request body (not a form). */
+  postFile: <T>(path: string, file: { data: Blob; type: string }, opts: Omit<Options, 'body' | 'file'> = {}) => request<T>('POST', path, { ...opts, file }),
 };
 
 /** A fresh key for one submission. getRandomValues works over plain HTTP too (randomUUID does not). */

@@ -17,6 +17,9 @@ import type {
   MeasureState,
   Person,
   Policy,
+  ExcelImportQuery,
+  ImportResult,
+  DispatchAllResult,
   QueueKind,
   QueuePage,
 } from './types';
@@ -77,4 +80,14 @@ export const inbox = {
 
 export const policies = {
   list: () => api.get<Policy[]>('/api/policies'),
+  /** 交办 every draft measure of a policy. */
+  dispatchAll: (id: string, idempotencyKey: string) => api.post<DispatchAllResult>(`/api/policies/${encodeURIComponent(id)}/dispatch`, {}, { idempotencyKey }),
+};
+
+export const XLSX_TYPE = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet';
+
+export const imports = {
+  templateUrl: '/api/import/template.xlsx',
+  excel: (file: Blob, options: ExcelImportQuery, idempotencyKey?: string) =>
+    api.postFile<ImportResult>('/api/import/policies/excel', { data: file, type: XLSX_TYPE }, { query: { ...options }, idempotencyKey }),
 };

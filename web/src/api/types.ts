@@ -9,7 +9,8 @@ import type { listItem, listKind, listPage, listQuery } from '../../../api/schem
 import type { actionBodies, measureDetail, measureState } from '../../../api/schemas/measures.js';
 import type { digestPreview, inboxMessage, inboxPage } from '../../../api/schemas/notifications.js';
 import type { loginBody, loginResponse, person } from '../../../api/schemas/people.js';
-import type { policy } from '../../../api/schemas/policies.js';
+import type { excelImportQuery, importResult } from '../../../api/schemas/imports.js';
+import type { dispatchAllResult, policy } from '../../../api/schemas/policies.js';
 import type { queueItem, queueKind, queuePage } from '../../../api/schemas/queues.js';
 
 export type { Role, DigestContent };
@@ -38,3 +39,7 @@ export type Policy = z.output<typeof policy>;
 export type QueueKind = z.output<typeof queueKind>;
 export type QueuePage = z.output<typeof queuePage>;
 export type QueueItem = z.output<typeof queueItem>;
+export type ImportResult = z.output<typeof importResult>;
+export type DispatchAllResult = z.output<typeof dispatchAllResult>;
+/** Options of an Excel import, the query of POST /api/import/policies/excel (createDepartments: names joined by 、). */
+export type ExcelImportQuery = z.input<typeof excelImportQuery>;
