@@ -445,44 +445,51 @@ export async function measureWorkflow(input: MeasureInput): Promise<MeasureStatu
 
   const ITEM_NAMES: Record<Tracker['kind'], string> = { acknowledge: '签收', report: '进展反馈', deadline: '完成时限', review: '销号审核' };
 
+  /**
+   * Fires the next rung of `t` if its time has come, and answers the step (undefined when none was
+   * due). Rungs that come due together (a deadline passed before dispatch, a worker away for days)
+   * fire once, at the highest rung due, with one notice: not 提醒, 催办, 督办 and 挂牌督办 in a second.
+   */
+  const fireRung = (t: Tracker, now: number): Promise<unknown> | undefined => {
+    const at = nextRungAt(cal, rules, t);
+    if (at === undefined || at > now) return undefined;
+    let rung = ladderOf(rules, t.kind)[t.firedAt.length]!;
+    t.firedAt.push(at);
+    const passed: Level[] = [];
+    const next = nextRungAt(cal, rules, t);
+    if (next !== undefined && next <= now && patched('escalate-once-when-due-together')) {
+      for (let later: number | undefined = next; later !== undefined && later <= now; later = nextRungAt(cal, rules, t)) {
+        passed.push(rung.level);
+        rung = ladderOf(rules, t.kind)[t.firedAt.length]!;
+        t.firedAt.push(later);
+      }
+    }
+    const what = `${ITEM_NAMES[t.kind]}逾期${LEVEL_NAMES[rung.level]}`;
+    return commit('escalate', SYSTEM, s.status, {
+      // The department answerable: the one that owes the item, else (deadline, review) the lead.
+      detail: {
+        item: t.kind,
+        level: rung.level,
+        name: LEVEL_NAMES[rung.level],
+        departmentId: t.departmentId ?? lead().departmentId,
+        round: t.round,
+        dueAt: iso(t.dueAt),
+        ...(passed.length ? { passedLevels: passed } : {}),
+      },
+      notify: recipientsFor(t.kind, rung.level, t.departmentId).map((r) => ({
+        ...r,
+        kind: `escalation.${t.kind}`,
+        payload: { level: rung.level, levelName: LEVEL_NAMES[rung.level], item: t.kind, message: what, dueAt: iso(t.dueAt), departmentId: t.departmentId ?? lead().departmentId },
+      })),
+    });
+  };
+
   /** Fires every rung and opens every round whose time has come. */
   const tick = async () => {
     const now = Date.now();
     for (const t of s.trackers) {
       // An action during the await below may have met the item: stop climbing at once.
-      for (let at = nextRungAt(cal, rules, t); at !== undefined && at <= now && s.trackers.includes(t); at = nextRungAt(cal, rules, t)) {
-        let rung = ladderOf(rules, t.kind)[t.firedAt.length]!;
-        t.firedAt.push(at);
-        // Rungs that come due together (a deadline passed before dispatch, a worker away for days)
-        // fire once, at the highest rung due, with one notice: not 提醒, 催办, 督办 and 挂牌督办 in a second.
-        const passed: Level[] = [];
-        const next = nextRungAt(cal, rules, t);
-        if (next !== undefined && next <= now && patched('escalate-once-when-due-together')) {
-          for (let later: number | undefined = next; later !== undefined && later <= now; later = nextRungAt(cal, rules, t)) {
-            passed.push(rung.level);
-            rung = ladderOf(rules, t.kind)[t.firedAt.length]!;
-            t.firedAt.push(later);
-          }
-        }
-        const what = `${ITEM_NAMES[t.kind]}逾期${LEVEL_NAMES[rung.level]}`;
-        await commit('escalate', SYSTEM, s.status, {
-          // The department answerable: the one that owes the item, else (deadline, review) the lead.
-          detail: {
-            item: t.kind,
-            level: rung.level,
-            name: LEVEL_NAMES[rung.level],
-            departmentId: t.departmentId ?? lead().departmentId,
-            round: t.round,
-            dueAt: iso(t.dueAt),
-            ...(passed.length ? { passedLevels: passed } : {}),
-          },
-          notify: recipientsFor(t.kind, rung.level, t.departmentId).map((r) => ({
-            ...r,
-            kind: `escalation.${t.kind}`,
-            payload: { level: rung.level, levelName: LEVEL_NAMES[rung.level], item: t.kind, message: what, dueAt: iso(t.dueAt), departmentId: t.departmentId ?? lead().departmentId },
-          })),
-        });
-      }
+      for (let step = s.trackers.includes(t) ? fireRung(t, now) : undefined; step; step = s.trackers.includes(t) ? fireRung(t, now) : undefined) await step;
     }
     if (s.status === 'supervised' && s.nextRoundAt !== null && now >= s.nextRoundAt) {
       const openedAt = s.nextRoundAt;
@@ -518,24 +525,7 @@ export async function measureWorkflow(input: MeasureInput): Promise<MeasureStatu
    */
   const fireDueRungs = (now: number): Promise<unknown> => {
     const steps: Array<Promise<unknown>> = [];
-    for (const t of s.trackers) {
-      for (let at = nextRungAt(cal, rules, t); at !== undefined && at <= now; at = nextRungAt(cal, rules, t)) {
-        const rung = ladderOf(rules, t.kind)[t.firedAt.length]!;
-        t.firedAt.push(at);
-        const departmentId = t.departmentId ?? lead().departmentId;
-        const what = `${ITEM_NAMES[t.kind]}逾期${LEVEL_NAMES[rung.level]}`;
-        steps.push(
-          commit('escalate', SYSTEM, s.status, {
-            detail: { item: t.kind, level: rung.level, name: LEVEL_NAMES[rung.level], departmentId, round: t.round, dueAt: iso(t.dueAt) },
-            notify: recipientsFor(t.kind, rung.level, t.departmentId).map((r) => ({
-              ...r,
-              kind: `escalation.${t.kind}`,
-              payload: { level: rung.level, levelName: LEVEL_NAMES[rung.level], item: t.kind, message: what, dueAt: iso(t.dueAt), departmentId },
-            })),
-          }),
-        );
-      }
-    }
+    for (const t of s.trackers) for (let step = fireRung(t, now); step; step = fireRung(t, now)) steps.push(step);
     // The caller awaits it after its own step; a failure is kept for then rather than left unhandled.
     return Promise.all(steps).then(
       () => undefined,
