@@ -8,6 +8,7 @@
 //   反馈及时率 = 按时反馈 ÷ (反馈 + 逾期未反馈)
 //   按期销号率 = 按期销号 ÷ (本期销号 + 到期未销号)          (a late closure counts, but not as on time)
 //   综合得分   = Σ(比率 × 权重) ÷ Σ(有比率的权重) × 100 − Σ(本期催办/督办/挂牌督办次数 × 每次扣分), 0–100
+//   (挂牌督办 is level 4 of the ladder, reached by time or by the office's hand: both count, each time)
 //
 // A rate with nothing to count (no 签收 due, …) is left out and so is its weight; a department with
 // no rate at all has no score and no rank. Ranks are computed over every department that has a

@@ -186,7 +186,10 @@ export interface MeasureView {
   lastReport: { round: number; departmentId: string; at: string; text: string; percent: number | null; evidence: Evidence[] } | null;
   closureApplication: { at: string; summary: string; evidence: Evidence[] } | null;
   pendingExtension: { at: string; newDeadline: string; reason: string; by: string } | null;
+  /** The office's own 挂牌督办 (who, when, why), which it may lift; null when the office has not flagged. */
   flagged: { at: string; by: string; reason: string } | null;
+  /** 挂牌督办 is level 4 however reached: 'office' by the office's hand, 'ladder' by the deadline ladder. */
+  flaggedBy: 'office' | 'ladder' | null;
   closedAt: string | null;
   /** Years without a holiday arrangement that a pending due time falls in: counted Monday–Friday until entered. */
   calendarGapYears: number[];
@@ -340,6 +343,7 @@ export async function measureWorkflow(input: MeasureInput): Promise<MeasureStatu
     closureApplication: s.closureApplication && { ...s.closureApplication, at: iso(s.closureApplication.at)! },
     pendingExtension: s.pendingExtension && { ...s.pendingExtension, at: iso(s.pendingExtension.at)! },
     flagged: s.flagged && { ...s.flagged, at: iso(s.flagged.at)! },
+    flaggedBy: s.flagged ? 'office' : s.escalationLevel >= 4 ? 'ladder' : null,
     closedAt: iso(s.closedAt),
     calendarGapYears: calendarGapYears(),
     timeline: s.timeline,

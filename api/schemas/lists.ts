@@ -57,7 +57,8 @@ export const listItem = z
     dispatchedAt: z.string().nullable(),
     updatedAt: z.string(),
     overdue: z.boolean(),
-    flagged: z.boolean(),
+    flagged: z.boolean().describe('挂牌督办（督办第4级）：由督办阶梯到期升级或由统筹协调部门手动挂牌，二者同为第4级'),
+    flaggedBy: z.enum(['office', 'ladder']).nullable().describe('挂牌方式：office 统筹协调部门手动挂牌（可取消）；ladder 完成时限逾期按阶梯升级；未挂牌为 null'),
     calendarGapYears: z
     .array(z.number())
     .describe('无节假日数据：待办时限落在这些尚未录入节假日安排的年份，暂按周一至周五计算，录入后自动重算'),

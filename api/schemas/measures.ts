@@ -181,7 +181,12 @@ export const measureState = z
     lastReport: z.unknown(),
     closureApplication: z.unknown(),
     pendingExtension: z.unknown(),
-    flagged: z.unknown(),
+    flagged: z.unknown().describe('统筹协调部门手动挂牌督办的记录（at、by、reason），可取消；未手动挂牌为 null'),
+    flaggedBy: z
+      .enum(['office', 'ladder'])
+      .nullable()
+      .optional()
+      .describe('挂牌督办即督办第4级：office 统筹协调部门手动挂牌；ladder 完成时限逾期按阶梯升级；未到第4级为 null'),
     closedAt: z.string().nullable(),
     rulesVersion: z.number(),
     workflowId: z.string(),

@@ -147,7 +147,9 @@ export async function queryList(db: Database, q: ListQuery, scope: SQL | undefin
     updatedAt: listEntries.updatedAt,
     overdue: overdueExpr,
     calendarGapYears: listEntries.calendarGapYears,
-    flagged: sql<boolean>`(${listEntries.snapshot} -> 'flagged') is not null and (${listEntries.snapshot} -> 'flagged') <> 'null'::jsonb`,
+    // 挂牌督办 is level 4, whichever way it was reached; flaggedBy says which (the office's hand first).
+    flagged: sql<boolean>`${listEntries.escalationLevel} >= 4`,
+    flaggedBy: sql<'office' | 'ladder' | null>`case when coalesce(${listEntries.snapshot} -> 'flagged', 'null'::jsonb) <> 'null'::jsonb then 'office' when ${listEntries.escalationLevel} >= 4 then 'ladder' end`,
   };
   const rows = (await base(db)
     .select(fields)
@@ -243,6 +245,7 @@ export interface ListItem {
   updatedAt: string;
   overdue: boolean;
   flagged: boolean;
+  flaggedBy: 'office' | 'ladder' | null;
   /** Years without holiday data a pending due time falls in (无节假日数据). */
   calendarGapYears: number[];
 }

@@ -192,9 +192,10 @@ async function countAll(db: Database, period: Period, now: Date, rules: ScoringR
              count(*) filter (where (e.detail->>'level')::int = 1)::int as remind,
              count(*) filter (where (e.detail->>'level')::int = 2)::int as urge,
              count(*) filter (where (e.detail->>'level')::int = 3)::int as supervise,
-             count(*) filter (where (e.detail->>'level')::int = 4)::int as flag
+             -- 挂牌督办 is level 4 however reached: by the ladder, or by the office's hand (action 'flag').
+             count(*) filter (where e.action = 'flag' or (e.detail->>'level')::int = 4)::int as flag
       from audit_events e join list_entries le on le.measure_id = e.measure_id
-      where e.action = 'escalate' and e.detail->>'item' <> 'review' and le.status <> 'cancelled' and ${inPeriod(sql`e.occurred_at`)}
+      where ((e.action = 'escalate' and e.detail->>'item' <> 'review') or e.action = 'flag') and le.status <> 'cancelled' and ${inPeriod(sql`e.occurred_at`)}
       group by 1),
     led as (
       select le.lead_department_id as dep,

@@ -65,8 +65,11 @@ describe('the three lists', () => {
 
     const s = await list('office', 'supervision');
     expect(ids(s)).toEqual([m.flagged]);
-    expect(s.items[0]).toMatchObject({ escalationLevel: 4, escalationName: '挂牌督办', flagged: true, leadAcknowledgedAt: expect.any(String) });
+    expect(s.items[0]).toMatchObject({ escalationLevel: 4, escalationName: '挂牌督办', flagged: true, flaggedBy: 'office', leadAcknowledgedAt: expect.any(String) });
     expect(s.counts.levels).toEqual({ '0': 0, '1': 0, '2': 0, '3': 0, '4': 1 });
+    // The office's 挂牌督办 is the ladder's level 4: the scorecard deducts it like one.
+    const health = (await api.get('office', '/api/scorecards')).json().rows.find((r: { departmentId: string }) => r.departmentId === 'health');
+    expect(health.escalations.flag).toBe(1);
 
     const c = await list('office', 'closure');
     expect(ids(c)).toEqual([m.closed]);

@@ -107,9 +107,10 @@ describe('scorecards', () => {
       closedOnTime: 0,
       closedLate: 1,
       closureOnTimeRate: 0,
-      escalations: { remind: 1, urge: 1, supervise: 1, flag: 1 },
-      deduction: 8,
-      score: 52, // (30×1 + 30×1 + 40×0) ÷ 100 × 100 − (1 + 2 + 5)
+      // Its deadline had passed at the acknowledgment: the rungs due together fired once, at 挂牌督办.
+      escalations: { remind: 0, urge: 0, supervise: 0, flag: 1 },
+      deduction: 5,
+      score: 55, // (30×1 + 30×1 + 40×0) ÷ 100 × 100 − 5
       rank: 3,
     });
   });

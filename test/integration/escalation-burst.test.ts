@@ -37,7 +37,8 @@ it('fires the rungs of a deadline passed before dispatch once, at the highest ru
     '挂牌督办→leader',
   ]);
   const view = await measures.state(input.measureId);
-  expect(view).toMatchObject({ escalationLevel: 4, rag: 'red' });
+  // The ladder's 挂牌督办 is the same level 4 as the office's, named by how it came: not flagged by hand.
+  expect(view).toMatchObject({ escalationLevel: 4, rag: 'red', flagged: null, flaggedBy: 'ladder' });
   expect(view.pending.find((p) => p.kind === 'deadline')).toMatchObject({ level: 4 });
 
   // A calendar change answers the rollout's Update; then the history replays as recorded.
