@@ -1,44 +1,15 @@
-// Steps set aside by the projection activity (see projection.ts) and what an admin does with them:
+// Steps set aside by the projection activity (recorded by projection.ts) and what an admin does with them:
 // replay — write the step now, as recorded or repaired — or discard it, with a reason.
-import { count, eq, sql } from 'drizzle-orm';
+import { count, eq } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
 import { audit } from '../db/queries/audit.js';
 import { incurableCause, type IncurableError } from '../db/errors.js';
 import { failedSteps } from '../db/schema/index.js';
 import type { ProjectionStep } from '../workflows/measure-types.js';
-import { type OutboxWritten, writeStep } from './projection.js';
+import { type OutboxWritten, printable, writeStep } from './projection.js';
 import { stepProblem } from './projection-step.js';
 
 export type FailedStepRow = typeof failedSteps.$inferSelect;
-
-// eslint-disable-next-line no-control-regex -- the point is to find them
-const CONTROL = /[\u0000-\u001F\u007F-\u009F\uD800-\uDFFF]/gu;
-/** An error message as it can be stored and shown: control characters written as \uXXXX. */
-const printable = (s: string) => s.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).slice(0, 2000);
-
-/**
- * Records a step that cannot be written and returns its row's id. The payload is kept as JSON text
- * (JSON.stringify escapes U+0000 and unpaired surrogates, so it stores whatever the step holds).
- * The same step failing again (its activity run twice, a failed replay) updates the row it has.
- */
-export async function recordFailedStep(db: Database, workflowId: string, step: Partial<ProjectionStep>, cause: IncurableError): Promise<number> {
-  const now = new Date();
-  const error = { errorCode: cause.code.slice(0, 64), errorMessage: printable(cause.message), lastSeenAt: now };
-  const [row] = await db
-    .insert(failedSteps)
-    .values({
-      workflowId,
-      measureId: printable(String(step.measureId ?? '')),
-      seq: Number.isInteger(step.seq) ? step.seq! : 0,
-      action: printable(String(step.action ?? '')),
-      payload: JSON.stringify(step),
-      firstSeenAt: now,
-      ...error,
-    })
-    .onConflictDoUpdate({ target: [failedSteps.workflowId, failedSteps.seq], set: { ...error, failures: sql`${failedSteps.failures} + 1` } })
-    .returning({ id: failedSteps.id });
-  return row!.id;
-}
 
 export async function countOpenFailedSteps(db: Database): Promise<number> {
   const [row] = await db.select({ n: count() }).from(failedSteps).where(eq(failedSteps.status, 'open'));

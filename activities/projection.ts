@@ -11,12 +11,11 @@
 // (failed_steps, a warning in the log) for an admin to repair and replay, and the measure goes on.
 // Anything else — PostgreSQL away or slow, an error we do not know — is retried without end.
 import { Context } from '@temporalio/activity';
-import { and, eq, notInArray } from 'drizzle-orm';
+import { and, eq, notInArray, sql } from 'drizzle-orm';
 import type { Database } from '../db/client.js';
-import { incurableCause } from '../db/errors.js';
-import { assignments, auditEvents, listEntries, measures, notificationOutbox, progressReports } from '../db/schema/index.js';
+import { incurableCause, type IncurableError } from '../db/errors.js';
+import { assignments, auditEvents, failedSteps, listEntries, measures, notificationOutbox, progressReports } from '../db/schema/index.js';
 import type { ProjectionStep } from '../workflows/measure-types.js';
-import { recordFailedStep } from './failed-steps.js';
 import { stepProblem } from './projection-step.js';
 
 type Transaction = Parameters<Parameters<Database['transaction']>[0]>[0];
@@ -136,6 +135,35 @@ export async function writeStep(tx: Transaction, step: ProjectionStep, opts: { r
       .returning({ id: notificationOutbox.id, idempotencyKey: notificationOutbox.idempotencyKey });
   }
   return { outbox, whole: !later };
+}
+
+// eslint-disable-next-line no-control-regex -- the point is to find them
+const CONTROL = /[\u0000-\u001F\u007F-\u009F\uD800-\uDFFF]/gu;
+/** An error message as it can be stored and shown: control characters written as \uXXXX. */
+export const printable = (s: string) => s.replace(CONTROL, (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`).slice(0, 2000);
+
+/**
+ * Records a step that cannot be written and returns its row's id. The payload is kept as JSON text
+ * (JSON.stringify escapes U+0000 and unpaired surrogates, so it stores whatever the step holds).
+ * The same step failing again (its activity run again after a worker died) updates the row it has.
+ */
+export async function recordFailedStep(db: Database, workflowId: string, step: Partial<ProjectionStep>, cause: IncurableError): Promise<number> {
+  const now = new Date();
+  const error = { errorCode: cause.code.slice(0, 64), errorMessage: printable(cause.message), lastSeenAt: now };
+  const [row] = await db
+    .insert(failedSteps)
+    .values({
+      workflowId,
+      measureId: printable(String(step.measureId ?? '')),
+      seq: Number.isInteger(step.seq) ? step.seq! : 0,
+      action: printable(String(step.action ?? '')),
+      payload: JSON.stringify(step),
+      firstSeenAt: now,
+      ...error,
+    })
+    .onConflictDoUpdate({ target: [failedSteps.workflowId, failedSteps.seq], set: { ...error, failures: sql`${failedSteps.failures} + 1` } })
+    .returning({ id: failedSteps.id });
+  return row!.id;
 }
 
 /** The running activity's workflow id and logger, or the measure's workflow id and the console outside one. */

@@ -22,7 +22,7 @@ export const failedSteps = pgTable(
     payload: text('payload').notNull(),
     errorCode: text('error_code').notNull(),
     errorMessage: text('error_message').notNull(),
-    // Times it failed: the activity (once, or again if its worker died) and each failed replay.
+    // Times its activity failed on it: once, or again if a worker died before Temporal heard.
     failures: integer('failures').notNull().default(1),
     firstSeenAt: timestamp('first_seen_at', { withTimezone: true }).notNull().defaultNow(),
     lastSeenAt: timestamp('last_seen_at', { withTimezone: true }).notNull().defaultNow(),
