@@ -110,8 +110,9 @@ export async function startApi(config: Config, targets: Targets): Promise<{ app:
   }
   await app.listen({ host: config.HOST, port: config.PORT });
   // From 1 November: next year's holidays are due (the State Council publishes them in November).
+  // A line among the start-up lines (stdout): stderr is for what went wrong.
   const calendar = await calendarWarning(database.db, new Date()).catch(() => null);
-  if (calendar) console.warn(`[three-lists] ${calendar.message}${calendar.gapMeasures ? `（已有${calendar.gapMeasures}项措施的时限落在该年）` : ''}`);
+  if (calendar) console.log(`[three-lists] ${calendar.message}${calendar.gapMeasures ? `（已有${calendar.gapMeasures}项措施的时限落在该年）` : ''}`);
   const shown = config.HOST === '0.0.0.0' || config.HOST === '::' ? 'localhost' : config.HOST;
   const { port } = app.server.address() as AddressInfo;
   return {

@@ -8,6 +8,8 @@ import { rm } from 'node:fs/promises';
 import net from 'node:net';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { nextYearWarning } from '../../common/calendar-arrangement.js';
+import { packageCalendarYears } from '../../db/calendar-seed.js';
 import { DEMO_PASSWORD } from '../../demo/load.js';
 import { temporaryDataDir } from '../../runtime/local/postgres.js';
 import { freePort } from '../../runtime/local/temporal.js';
@@ -96,6 +98,9 @@ describe('npm start watches what it started', () => {
     const s = await npmStart({ DEMO: 'on' });
     await waitFor(s, /已就绪/);
     expect(await health(s)).toBe(200);
+    // From 1 November, while next year's holidays are missing, a start-up line says so.
+    const missing = nextYearWarning(new Date(), packageCalendarYears());
+    expect(s.stdout().includes(`尚未录入${missing?.year}年节假日安排`)).toBe(missing !== null);
 
     process.kill(postmasterPid(s), 'SIGKILL');
     await waitFor(s, /内置 PostgreSQL 意外退出（signal SIGKILL），1 秒后重启 \/ the embedded PostgreSQL exited unexpectedly/);
