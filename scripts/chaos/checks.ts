@@ -373,6 +373,7 @@ export function checkListEntries(input: CheckInput, snap: Snapshot): Check {
       progressPercent: v.lastReport?.percent ?? null,
       lastReportAt: v.lastReport?.at ?? null,
       closedAt: v.closedAt,
+      calendarGapYears: v.calendarGapYears,
       snapshot: { pending: v.pending, round: v.round, nextRoundAt: v.nextRoundAt, flagged: v.flagged, pendingExtension: v.pendingExtension, rulesVersion: v.rulesVersion, workflowId: v.workflowId },
     };
     const have = {
@@ -389,6 +390,7 @@ export function checkListEntries(input: CheckInput, snap: Snapshot): Check {
       progressPercent: e.progressPercent,
       lastReportAt: iso(e.lastReportAt),
       closedAt: iso(e.closedAt),
+      calendarGapYears: e.calendarGapYears,
       snapshot: e.snapshot,
     };
     const differ = (Object.keys(want) as Array<keyof typeof want>).filter((k) => !sameJson(want[k], have[k]));
