@@ -78,6 +78,10 @@ export const updateChannelBody = z
   .partial()
   .refine((b) => Object.keys(b).length > 0, '请至少修改一项 / nothing to change');
 
+export const channelTestResult = z
+  .object({ ok: z.boolean(), error: z.string().nullable().describe('未发送成功的原因'), sentAt: z.string() })
+  .meta({ id: 'ChannelTestResult' });
+
 export const channelParams = z.strictObject({ id: uuid });
 
 export const failedEntry = z

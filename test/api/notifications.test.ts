@@ -94,6 +94,31 @@ describe('notification channels', () => {
   });
 });
 
+describe('a test message through a channel', () => {
+  it('goes out at once and says whether it went; only whoever manages the channel may send it', async () => {
+    const created = (await api.post('health', '/api/notifications/channels', { departmentId: 'health', kind: 'wecom', target: robots.url('wecom', 'test-send') })).json();
+    const before = robots.posts.length;
+    const res = await api.post('health', `/api/notifications/channels/${created.id}/test`);
+    expect(res.statusCode, res.body).toBe(200);
+    expect(res.json()).toMatchObject({ ok: true, error: null });
+    const post = robots.posts.slice(before).find((p) => p.robot === 'test-send');
+    expect(post?.body.markdown?.content).toContain('通知渠道测试');
+    expect(post?.body.markdown?.content).toContain('https://duban.example.gov.cn/');
+
+    // A robot that refuses, and email without SMTP_URL: not sent, and said why (in Chinese).
+    robots.behaviour.failNext = 1;
+    const refused = (await api.post('office', `/api/notifications/channels/${created.id}/test`)).json();
+    expect(refused.ok).toBe(false);
+    expect(refused.error).toMatch(/^发送失败：wecom: HTTP 503/);
+    const mail = (await api.post('health', '/api/notifications/channels', { departmentId: 'health', kind: 'email', target: 'h@example.gov.cn' })).json();
+    expect((await api.post('health', `/api/notifications/channels/${mail.id}/test`)).json()).toMatchObject({ ok: false, error: expect.stringContaining('SMTP_URL') });
+
+    expectErrorShape(await api.post('finance', `/api/notifications/channels/${created.id}/test`), 404);
+    expectErrorShape(await api.post(null, `/api/notifications/channels/${created.id}/test`), 401);
+    for (const id of [created.id, mail.id]) await api.req('health', 'DELETE', `/api/notifications/channels/${id}`);
+  });
+});
+
 describe('failed deliveries', () => {
   it('are listed for admins, and a retry sends only what failed', async () => {
     // An entry whose robot delivery failed after every attempt.

@@ -6,6 +6,8 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { sessions } from '../../db/schema/index.js';
+import { startRobotReceiver } from '../support/receivers.js';
 import { ARTIFACTS, checkPage, ensureChromium, signIn, startDashboard, USERNAMES, type Dashboard } from './support.js';
 
 const chromium = await ensureChromium();
@@ -211,6 +213,197 @@ describe.skipIf('skip' in chromium)('the dashboard in a browser', { timeout: 180
     expect(await page.getByRole('button', { name: /确认导入/ }).isDisabled()).toBe(true);
     await page.getByRole('checkbox', { name: '确需再导入一份' }).check();
     await page.getByText('检查通过，可以导入').waitFor();
+    await page.context().close();
+  });
+
+  it('lets a department apply for closure with an uploaded file; the office returns it, then approves it', async () => {
+    // 第9项 after the journey above: 省卫生健康委 leads it, has acknowledged and reported twice.
+    const id = await app.measureId(9);
+    const pdf = Buffer.concat([Buffer.from('%PDF-1.7\n'), Buffer.from('验收报告'.repeat(200))]);
+    const department = await app.newPage();
+    await signIn(department, USERNAMES.department);
+    // From the to-do page: the measure's own forms are one click away.
+    await department.getByText(/本单位承担的措施（\d+）/).waitFor();
+    await department.getByRole('row', { name: /第9项/ }).getByRole('link', { name: '申请销号' }).click();
+    await department.waitForURL((u) => u.pathname === `/measures/${id}` && u.searchParams.get('action') === 'applyClosure');
+    const apply = department.getByRole('dialog');
+    await apply.getByLabel('完成情况说明').fill('年度工作方案已全部落实，形成验收报告。');
+    await apply.locator('input[type=file]').setInputFiles({ name: '验收报告.pdf', mimeType: 'application/pdf', buffer: pdf });
+    await apply.getByText('验收报告.pdf').waitFor();
+    await checkPage(department, 'closure-form');
+    await apply.getByRole('button', { name: '提交' }).click();
+    await apply.waitFor({ state: 'hidden' });
+    await department.getByText('销号审核中').first().waitFor();
+    // The file is kept and downloads as uploaded, for whoever sees the measure.
+    await department.getByRole('tab', { name: /佐证材料/ }).click();
+    const href = await department.getByRole('link', { name: /验收报告\.pdf/ }).first().getAttribute('href');
+    expect(href).toMatch(/^\/api\/evidence\//);
+    const download = await department.request.get(href!);
+    expect(download.status()).toBe(200);
+    expect(Buffer.compare(await download.body(), pdf)).toBe(0);
+
+    // The office returns it from the measure page.
+    const office = await app.newPage();
+    await signIn(office, USERNAMES.coordination_office);
+    await office.goto(`/measures/${id}`);
+    await office.getByRole('button', { name: '销号审核' }).click();
+    const review = office.getByRole('dialog');
+    await review.getByText('验收报告.pdf').waitFor();
+    await review.getByRole('radio', { name: '退回' }).check();
+    await review.getByLabel('退回理由').fill('请补充验收会议纪要。');
+    await review.getByRole('button', { name: '提交' }).click();
+    await review.waitFor({ state: 'hidden' });
+    await office.getByText('退回销号申请').first().waitFor();
+
+    // The department finds the return on its to-do page and applies again, the file already listed.
+    await expect
+      .poll(
+        async () => {
+          await department.goto('/department');
+          await department.getByText(/退回与延期答复（\d+）/).waitFor();
+          await department.waitForLoadState('networkidle');
+          return department.getByText('销号申请被退回').count();
+        },
+        { timeout: 60_000, interval: 1000 },
+      )
+      .toBeGreaterThan(0);
+    await checkPage(department, 'department-returned');
+    await department.getByRole('button', { name: '重新申请销号' }).click();
+    const again = department.getByRole('dialog');
+    await again.getByText('验收报告.pdf').waitFor();
+    await again.getByLabel('完成情况说明').fill('已补充验收会议纪要。');
+    await again.getByRole('button', { name: '提交' }).click();
+    await again.waitFor({ state: 'hidden' });
+    await department.getByText('销号审核中').first().waitFor();
+
+    // The office approves: the measure moves to the closure list.
+    await office.reload();
+    await office.getByRole('button', { name: '销号审核' }).click();
+    await office.getByRole('dialog').getByRole('button', { name: '提交' }).click();
+    await office.getByRole('dialog').waitFor({ state: 'hidden' });
+    await office.getByText('已销号').first().waitFor();
+    expect(await office.getByRole('button', { name: '销号审核' }).count()).toBe(0);
+    await checkPage(office, 'measure-closed');
+    await department.context().close();
+    await office.context().close();
+  });
+
+  it('brings an escalation to the leader’s page: the office flags a measure 挂牌督办', async () => {
+    const id = await app.measureId(5);
+    const office = await app.newPage();
+    await signIn(office, USERNAMES.coordination_office);
+    await office.goto(`/measures/${id}`);
+    const title = (await office.getByRole('heading', { level: 4 }).innerText()).replace(/^第5项\s*/, '');
+    await office.getByRole('button', { name: '挂牌督办' }).click();
+    await office.getByRole('dialog').getByLabel('挂牌督办理由').fill('进度严重滞后，请分管领导督促。');
+    await office.getByRole('dialog').getByRole('button', { name: '提交' }).click();
+    await office.getByText(/挂牌督办：进度严重滞后/).first().waitFor();
+    await office.context().close();
+
+    const leader = await app.newPage();
+    await signIn(leader, USERNAMES.leader);
+    const escalated = leader.getByRole('listitem').filter({ hasText: '挂牌督办' }).filter({ hasText: title });
+    await expect
+      .poll(
+        async () => {
+          await leader.goto('/leader');
+          await leader.getByText(/升级到您的督办事项（\d+）/).first().waitFor();
+          await leader.waitForLoadState('networkidle');
+          return escalated.count();
+        },
+        { timeout: 30_000, interval: 500 },
+      )
+      .toBeGreaterThan(0);
+    await leader.getByText('分管部门成绩单').waitFor();
+    await checkPage(leader, 'leader-escalated');
+    await escalated.first().getByRole('link').click();
+    await leader.waitForURL(`**/measures/${id}`);
+    await leader.getByText(/挂牌督办：进度严重滞后/).first().waitFor();
+    await leader.context().close();
+  });
+
+  it('opens every link of a digest and of a notification on the right page after signing in', async () => {
+    // The links as sent (PUBLIC_URL/measures/<id> and PUBLIC_URL/), taken from the office's daily
+    // summary and the department's inbox, opened by someone not signed in.
+    const reader = await app.newPage();
+    await signIn(reader, USERNAMES.coordination_office);
+    const digest = (await (await reader.request.get('/api/digests/preview')).json()) as { text: string };
+    await reader.context().close();
+    const inboxReader = await app.newPage();
+    await signIn(inboxReader, USERNAMES.department);
+    const inbox = (await (await inboxReader.request.get('/api/inbox?pageSize=5')).json()) as { items: Array<{ link: string | null }> };
+    await inboxReader.context().close();
+    const all = [...new Set([...digest.text.matchAll(/https?:\/\/\S+/g)].map((m) => m[0]))];
+    const links = [...all.filter((l) => l.includes('/measures/')).slice(0, 3), ...all.filter((l) => new URL(l).pathname === '/')];
+    const fromInbox = inbox.items.map((m) => m.link).find((l): l is string => !!l && l.includes('/measures/'));
+    expect(links.some((l) => l.includes('/measures/'))).toBe(true);
+    expect(links.some((l) => new URL(l).pathname === '/')).toBe(true);
+    expect(fromInbox).toBeTruthy();
+
+    for (const [link, who] of [...links.map((l) => [l, USERNAMES.coordination_office] as const), [fromInbox!, USERNAMES.department] as const]) {
+      const path = new URL(link).pathname;
+      const page = await app.newPage();
+      await page.goto(path);
+      await page.waitForURL((u) => u.pathname === '/login');
+      await signIn(page, who);
+      if (path === '/') {
+        await page.waitForURL((u) => u.pathname === '/office');
+      } else {
+        await page.waitForURL((u) => u.pathname === path);
+        await page.getByRole('heading', { level: 4 }).filter({ hasText: /^第\d+项/ }).waitFor();
+      }
+      await page.context().close();
+    }
+  });
+
+  it('gives the admin people, departments, notification channels with a test send, and failed deliveries', async () => {
+    const robots = await startRobotReceiver();
+    try {
+      const page = await app.newPage();
+      await signIn(page, USERNAMES.admin);
+      await page.getByRole('menuitem', { name: '部门管理' }).click();
+      await page.getByRole('cell', { name: '四川省卫生健康委员会' }).first().waitFor();
+      await checkPage(page, 'admin-departments');
+
+      await page.getByRole('menuitem', { name: '通知渠道' }).click();
+      await page.getByRole('button', { name: '新增通知渠道' }).click();
+      const dialog = page.getByRole('dialog');
+      await dialog.getByRole('combobox', { name: /部门/ }).click();
+      await page.getByTitle('四川省卫生健康委员会').click();
+      await dialog.getByLabel('机器人 Webhook 地址').fill(robots.url('wecom', 'health-e2e'));
+      await dialog.getByRole('button', { name: '添加' }).click();
+      await page.getByRole('cell', { name: /health-e2e/ }).waitFor();
+      await page.getByRole('row', { name: /health-e2e/ }).getByRole('button', { name: '测试' }).click();
+      await page.getByText(/测试消息已发出/).waitFor();
+      expect(robots.posts.some((p) => p.robot === 'health-e2e' && p.body.markdown?.content?.includes('通知渠道测试'))).toBe(true);
+      await checkPage(page, 'admin-channels');
+
+      await page.getByRole('menuitem', { name: '投递失败' }).click();
+      await page.getByText('投递失败的通知').first().waitFor();
+      await checkPage(page, 'admin-failed-deliveries');
+      await page.getByRole('menuitem', { name: '失败步骤' }).click();
+      await page.getByText(/失败步骤（待处理 \d+）/).waitFor();
+      await checkPage(page, 'admin-failed-steps');
+      await page.context().close();
+    } finally {
+      await robots.close();
+    }
+  });
+
+  it('sends an expired sign-in to the sign-in page and back to where the person was', async () => {
+    const id = await app.measureId(9);
+    const page = await app.newPage();
+    await signIn(page, USERNAMES.department);
+    await page.goto(`/measures/${id}`);
+    await page.getByRole('heading', { level: 4 }).waitFor();
+    // The session ends on the server while the page is open (as when it expires).
+    await app.env.database.db.update(sessions).set({ revokedAt: new Date() });
+    await page.getByRole('menuitem', { name: '待办事项' }).click();
+    await page.waitForURL((u) => u.pathname === '/login' && u.searchParams.get('next') === '/department');
+    await page.getByText('登录').first().waitFor();
+    await signIn(page, USERNAMES.department);
+    await page.waitForURL((u) => u.pathname === '/department');
+    await page.getByText(/待签收（\d+）/).waitFor();
     await page.context().close();
   });
 });

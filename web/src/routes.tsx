@@ -1,7 +1,7 @@
 // Every page of the dashboard, in one table: its address, its menu entry, who may open it, and its
 // code (loaded on first visit, one chunk per page). The menu and the role checks are made from
 // this table; adding a page is adding a line here and a file under pages/.
-import { AlertOutlined, AuditOutlined, CheckSquareOutlined, ImportOutlined, TeamOutlined, UnorderedListOutlined } from '@ant-design/icons';
+import { AlertOutlined, ApartmentOutlined, AuditOutlined, BugOutlined, CheckSquareOutlined, ImportOutlined, NotificationOutlined, TeamOutlined, UnorderedListOutlined, WarningOutlined } from '@ant-design/icons';
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import type { Role } from './api/types';
 
@@ -23,6 +23,10 @@ export const PAGES: PageRoute[] = [
   { path: '/department', title: '待办事项', roles: ['department'], menu: { icon: <CheckSquareOutlined /> }, page: lazy(() => import('./pages/department/DepartmentHome')) },
   { path: '/leader', title: '督办看板', roles: ['leader'], menu: { icon: <AlertOutlined /> }, page: lazy(() => import('./pages/leader/LeaderHome')) },
   { path: '/admin/people', title: '人员管理', roles: ['admin'], menu: { icon: <TeamOutlined /> }, page: lazy(() => import('./pages/admin/PeoplePage')) },
+  { path: '/admin/departments', title: '部门管理', roles: ['admin'], menu: { icon: <ApartmentOutlined /> }, page: lazy(() => import('./pages/admin/DepartmentsPage')) },
+  { path: '/admin/channels', title: '通知渠道', roles: ['admin'], menu: { icon: <NotificationOutlined /> }, page: lazy(() => import('./pages/admin/ChannelsPage')) },
+  { path: '/admin/failed-steps', title: '失败步骤', roles: ['admin'], menu: { icon: <BugOutlined /> }, page: lazy(() => import('./pages/admin/FailedStepsPage')) },
+  { path: '/admin/failed-deliveries', title: '投递失败', roles: ['admin'], menu: { icon: <WarningOutlined /> }, page: lazy(() => import('./pages/admin/FailedDeliveriesPage')) },
   { path: '/measures/:id', title: '措施详情', roles: EVERYONE, page: lazy(() => import('./pages/measures/MeasurePage')) },
 ];
 

@@ -6,7 +6,11 @@ import { and, desc, eq, inArray, or, type SQL } from 'drizzle-orm';
 import type { FastifyPluginAsyncZod } from 'fastify-type-provider-zod';
 import { z } from 'zod';
 import { measureNumber } from '../../../activities/notifications/render.js';
-import { resolveSettings } from '../../../activities/notifications/settings.js';
+import { randomUUID } from 'node:crypto';
+import { createMailer, sendEmail, sendRobot } from '../../../activities/notifications/channels.js';
+import { escapeHtml } from '../../../activities/notifications/render.js';
+import { resolveSettings, type NotificationSettings } from '../../../activities/notifications/settings.js';
+import { formatDateTime } from '../../../common/dates.js';
 import { retryOutboxEntry } from '../../../activities/notifications/start.js';
 import { audit } from '../../../db/queries/audit.js';
 import { departments, measures, notificationChannels, notificationDeliveries, notificationOutbox, people, policies } from '../../../db/schema/index.js';
@@ -14,9 +18,45 @@ import { conflict, forbidden, invalid, notFound } from '../../errors.js';
 import { isOffice } from '../../plugins/access.js';
 import { type Principal, principalOf } from '../../plugins/auth.js';
 import { errors, okBody } from '../../schemas/common.js';
-import { channel, channelParams, channelsQuery, createChannelBody, failedEntry, outboxParams, targetProblem, updateChannelBody } from '../../schemas/notifications.js';
+import { channel, channelParams, channelTestResult, channelsQuery, createChannelBody, failedEntry, outboxParams, targetProblem, updateChannelBody } from '../../schemas/notifications.js';
 
 type ChannelRow = typeof notificationChannels.$inferSelect;
+
+const TEST_TIMEOUT_MS = 8_000;
+
+/** Sends a test message through one channel: null when it went, else why not (in Chinese). */
+async function sendTest(row: ChannelRow, settings: NotificationSettings, by: string): Promise<string | null> {
+  const at = formatDateTime(new Date());
+  const message = {
+    subject: '【三张清单】通知渠道测试',
+    text: `这是一条测试消息（${by}，${at}），收到即表示此渠道可正常接收督办通知。\n${settings.publicUrl}/`,
+    html: `<p>这是一条测试消息（${escapeHtml(by)}，${at}），收到即表示此渠道可正常接收督办通知。</p><p><a href="${escapeHtml(settings.publicUrl)}/">打开三张清单</a></p>`,
+    markdown: `**三张清单：通知渠道测试**\n\n这是一条测试消息（${by}，${at}），收到即表示此渠道可正常接收督办通知。\n\n[打开三张清单](${settings.publicUrl}/)`,
+    link: `${settings.publicUrl}/`,
+  };
+  const key = `channel-test:${row.id}:${randomUUID()}`;
+  let send: Promise<void>;
+  if (row.kind === 'email') {
+    if (!settings.smtpUrl) return '未配置邮件服务器（SMTP_URL），无法发送邮件';
+    send = sendEmail(createMailer(settings.smtpUrl), { from: settings.mailFrom, to: row.target, key, message });
+  } else {
+    send = sendRobot(row.kind, { webhook: row.target, secret: row.secret, key, message });
+  }
+  let timer: NodeJS.Timeout | undefined;
+  const timeout = new Promise<string>((resolve) => {
+    timer = setTimeout(() => resolve(`${TEST_TIMEOUT_MS / 1000} 秒内未发送成功，请检查地址或网络`), TEST_TIMEOUT_MS);
+  });
+  // Settled either way, so a send that fails after the timeout won is not an unhandled rejection.
+  const outcome = send.then(
+    () => null,
+    (err: unknown) => `发送失败：${(err as Error).message}`,
+  );
+  try {
+    return await Promise.race([outcome, timeout]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 /** Webhook URLs carry the robot's token: shown with its middle hidden. */
 export function maskTarget(target: string): string {
@@ -130,6 +170,26 @@ const routes: FastifyPluginAsyncZod = async (app) => {
     await audit(db, { actor: p, action: 'channel_deleted', detail: { channelId: row.id, kind: row.kind } });
     return { ok: true as const };
   });
+
+  app.post(
+    '/channels/:id/test',
+    {
+      schema: {
+        tags,
+        summary: '发送测试消息（检验渠道是否可用）',
+        description: '立即通过该渠道发送一条测试消息，不经发件箱、不重试；`ok` 为 false 时 `error` 说明原因（如邮件服务器未配置、Webhook 无效）。最长约 8 秒。',
+        params: channelParams,
+        response: { 200: channelTestResult, ...errors(401, 404) },
+      },
+    },
+    async (request) => {
+      const p = principalOf(request);
+      const row = await ownChannel(p, request.params.id);
+      const error = await sendTest(row, settings, p.displayName);
+      await audit(db, { actor: p, action: 'channel_tested', detail: { channelId: row.id, kind: row.kind, ok: error === null } });
+      return { ok: error === null, error, sentAt: new Date().toISOString() };
+    },
+  );
 
   const admin = { roles: ['admin' as const] };
 

@@ -49,7 +49,7 @@ interface Options {
   idempotencyKey?: string | undefined;
 }
 
-async function request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, opts: Options = {}): Promise<T> {
+async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, opts: Options & { form?: FormData } = {}): Promise<T> {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
   const url = params.size ? `${path}?${params}` : path;
@@ -57,11 +57,12 @@ async function request<T>(method: 'GET' | 'POST' | 'PATCH', path: string, opts: 
   if (opts.body !== undefined) headers['content-type'] = 'application/json';
   if (opts.file) headers['content-type'] = opts.file.type;
   if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
+  // A form (file upload) sets its own multipart Content-Type with the boundary.
+  const payload = opts.file ? opts.file.data : (opts.form ?? (opts.body !== undefined ? JSON.stringify(opts.body) : undefined));
 
   let res: Response;
   try {
-    const body = opts.file ? opts.file.data : opts.body !== undefined ? JSON.stringify(opts.body) : undefined;
-    res = await fetch(url, { method, headers, credentials: 'same-origin', ...(body !== undefined ? { body } : {}) });
+    res = await fetch(url, { method, headers, credentials: 'same-origin', ...(payload !== undefined ? { body: payload } : {}) });
   } catch {
     throw new ApiError(0, 'NETWORK', chineseMessage(0, undefined));
   }
@@ -78,6 +79,13 @@ export const api = {
   patch: <T>(path: string, body: unknown) => request<T>('PATCH', path, { body }),
   /** POSTs a file as the request body (not a form). */
   postFile: <T>(path: string, file: { data: Blob; type: string }, opts: Omit<Options, 'body' | 'file'> = {}) => request<T>('POST', path, { ...opts, file }),
+  delete: <T>(path: string) => request<T>('DELETE', path),
+  /** One file as multipart/form-data, in the field `file`. */
+  upload: <T>(path: string, file: File, idempotencyKey: string) => {
+    const form = new FormData();
+    form.append('file', file, file.name);
+    return request<T>('POST', path, { form, idempotencyKey });
+  },
 };
 
 /** A fresh key for one submission. getRandomValues works over plain HTTP too (randomUUID does not). */

@@ -3,10 +3,25 @@
 import { api } from './client';
 import type {
   ActionBody,
+  Channel,
+  ChannelChange,
+  ChannelTestResult,
   Department,
-  DigestPreview,
+  DepartmentChange,
+  FailedNotification,
+  FailedStepDetail,
+  FailedStepsPage,
+  ReplayBody,
+  ReplayResult,
   InboxMessage,
   InboxPage,
+  NewChannel,
+  NewDepartment,
+  NewPerson,
+  PersonChange,
+  ScorecardPage,
+  DigestPreview,
+  EvidenceFile,
   ListKind,
   ListPage,
   ListQuery,
@@ -56,14 +71,42 @@ export const measures = {
   get: (id: string) => api.get<MeasureDetail>(`/api/measures/${encodeURIComponent(id)}`),
   act: <A extends MeasureAction>(id: string, action: A, body: ActionBody<A>, idempotencyKey: string) =>
     api.post<MeasureState>(`/api/measures/${encodeURIComponent(id)}/${ACTION_PATHS[action]}`, body, { idempotencyKey }),
+  /** An evidence file for this measure; its id goes into a report's or closure application's evidence. */
+  uploadEvidence: (id: string, file: File, idempotencyKey: string) => api.upload<EvidenceFile>(`/api/measures/${encodeURIComponent(id)}/evidence`, file, idempotencyKey),
 };
 
 export const departments = {
   list: () => api.get<Department[]>('/api/departments'),
+  create: (body: NewDepartment) => api.post<Department>('/api/departments', body),
+  update: (id: string, body: DepartmentChange) => api.patch<Department>(`/api/departments/${encodeURIComponent(id)}`, body),
 };
 
 export const people = {
   list: () => api.get<Person[]>('/api/people'),
+  create: (body: NewPerson) => api.post<Person>('/api/people', body),
+  update: (id: string, body: PersonChange) => api.patch<Person>(`/api/people/${encodeURIComponent(id)}`, body),
+};
+
+export const scorecards = {
+  /** This month's scorecard, the rows the signed-in person may see. */
+  current: () => api.get<ScorecardPage>('/api/scorecards'),
+};
+
+export const notifications = {
+  channels: () => api.get<Channel[]>('/api/notifications/channels'),
+  createChannel: (body: NewChannel) => api.post<Channel>('/api/notifications/channels', body),
+  updateChannel: (id: string, body: ChannelChange) => api.patch<Channel>(`/api/notifications/channels/${encodeURIComponent(id)}`, body),
+  deleteChannel: (id: string) => api.delete<{ ok: true }>(`/api/notifications/channels/${encodeURIComponent(id)}`),
+  testChannel: (id: string) => api.post<ChannelTestResult>(`/api/notifications/channels/${encodeURIComponent(id)}/test`),
+  failed: () => api.get<FailedNotification[]>('/api/notifications/failed'),
+  retry: (outboxId: number) => api.post<{ status: 'started' }>(`/api/notifications/outbox/${outboxId}/retry`),
+};
+
+export const failedSteps = {
+  page: (query: { status?: 'open' | 'replayed' | 'discarded'; page?: number; pageSize?: number } = {}) => api.get<FailedStepsPage>('/api/failed-steps', query),
+  get: (id: number) => api.get<FailedStepDetail>(`/api/failed-steps/${id}`),
+  replay: (id: number, body: ReplayBody) => api.post<ReplayResult>(`/api/failed-steps/${id}/replay`, body),
+  discard: (id: number, reason: string) => api.post<FailedStepDetail>(`/api/failed-steps/${id}/discard`, { reason }),
 };
 
 export const digests = {

@@ -6,11 +6,14 @@ import type { DigestContent } from '../../../activities/notifications/digest-con
 import type { errorBody, Role } from '../../../api/schemas/common.js';
 import type { department } from '../../../api/schemas/departments.js';
 import type { listItem, listKind, listPage, listQuery } from '../../../api/schemas/lists.js';
-import type { actionBodies, measureDetail, measureState } from '../../../api/schemas/measures.js';
-import type { digestPreview, inboxMessage, inboxPage } from '../../../api/schemas/notifications.js';
-import type { loginBody, loginResponse, person } from '../../../api/schemas/people.js';
+import type { actionBodies, evidenceFile, measureDetail, measureState } from '../../../api/schemas/measures.js';
+import type { channel, channelTestResult, createChannelBody, digestPreview, failedEntry, inboxMessage, inboxPage, updateChannelBody } from '../../../api/schemas/notifications.js';
+import type { scorecardPage, scorecardRow } from '../../../api/schemas/scorecards.js';
+import type { createDepartmentBody, updateDepartmentBody } from '../../../api/schemas/departments.js';
+import type { createPersonBody, loginBody, loginResponse, person, updatePersonBody } from '../../../api/schemas/people.js';
 import type { excelImportQuery, importResult } from '../../../api/schemas/imports.js';
 import type { dispatchAllResult, policy } from '../../../api/schemas/policies.js';
+import type { failedStep, failedStepDetail, failedStepsPage, replayBody, replayResult } from '../../../api/schemas/failed-steps.js';
 import type { queueItem, queueKind, queuePage } from '../../../api/schemas/queues.js';
 
 export type { Role, DigestContent };
@@ -28,12 +31,24 @@ export type ListItem = z.output<typeof listItem>;
 
 export type MeasureDetail = z.output<typeof measureDetail>;
 export type MeasureState = z.output<typeof measureState>;
+export type EvidenceFile = z.output<typeof evidenceFile>;
 export type MeasureAction = keyof typeof actionBodies;
 export type ActionBody<A extends MeasureAction> = z.input<(typeof actionBodies)[A]>;
 
 export type DigestPreview = z.output<typeof digestPreview>;
 export type InboxMessage = z.output<typeof inboxMessage>;
 export type InboxPage = z.output<typeof inboxPage>;
+export type ScorecardPage = z.output<typeof scorecardPage>;
+export type ScorecardRow = z.output<typeof scorecardRow>;
+export type Channel = z.output<typeof channel>;
+export type ChannelTestResult = z.output<typeof channelTestResult>;
+export type NewChannel = z.input<typeof createChannelBody>;
+export type ChannelChange = z.input<typeof updateChannelBody>;
+export type FailedNotification = z.output<typeof failedEntry>;
+export type NewPerson = z.input<typeof createPersonBody>;
+export type PersonChange = z.input<typeof updatePersonBody>;
+export type NewDepartment = z.input<typeof createDepartmentBody>;
+export type DepartmentChange = z.input<typeof updateDepartmentBody>;
 
 export type Policy = z.output<typeof policy>;
 export type QueueKind = z.output<typeof queueKind>;
@@ -43,3 +58,8 @@ export type ImportResult = z.output<typeof importResult>;
 export type DispatchAllResult = z.output<typeof dispatchAllResult>;
 /** Options of an Excel import, the query of POST /api/import/policies/excel (createDepartments: names joined by 、). */
 export type ExcelImportQuery = z.input<typeof excelImportQuery>;
+export type FailedStep = z.output<typeof failedStep>;
+export type FailedStepDetail = z.output<typeof failedStepDetail>;
+export type FailedStepsPage = z.output<typeof failedStepsPage>;
+export type ReplayBody = z.input<typeof replayBody>;
+export type ReplayResult = z.output<typeof replayResult>;

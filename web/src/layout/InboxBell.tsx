@@ -33,7 +33,7 @@ export default function InboxBell() {
     const seen = newest.current;
     newest.current = Math.max(seen ?? 0, latest?.id ?? 0);
     if (!latest || seen === undefined || latest.id <= seen) return;
-    notification.info({ message: '收到新消息', description: latest.title, placement: 'topRight' });
+    notification.info({ title: '收到新消息', description: latest.title, placement: 'topRight' });
     void queryClient.invalidateQueries({ queryKey: ['lists'] });
     void queryClient.invalidateQueries({ queryKey: ['measure'] });
     void queryClient.invalidateQueries({ queryKey: ['digest'] });

@@ -3,6 +3,7 @@
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Alert, App, Button, Form, Modal, Space, Typography } from 'antd';
 import { useState } from 'react';
+import { useSearchParams } from 'react-router';
 import { ApiError, newIdempotencyKey } from '../../api/client';
 import { measures } from '../../api/endpoints';
 import type { MeasureAction } from '../../api/types';
@@ -11,9 +12,16 @@ import { ACTION_FORMS, type ActionForm, type FormContext } from './action-forms'
 const PRIMARY: MeasureAction[] = ['acknowledge', 'submitProgress', 'reviewClosure', 'decideExtension'];
 
 export function ActionPanel(ctx: FormContext) {
-  const [open, setOpen] = useState<MeasureAction | null>(null);
   // Exactly what the server says this person may do now.
   const actions = ctx.measure.allowedActions;
+  // A to-do list links here with ?action=… to open that form at once (if it is still allowed).
+  const [params, setParams] = useSearchParams();
+  const asked = params.get('action') as MeasureAction | null;
+  const [open, setOpenState] = useState<MeasureAction | null>(asked && actions.includes(asked) ? asked : null);
+  const setOpen = (a: MeasureAction | null) => {
+    setOpenState(a);
+    if (!a && params.has('action')) setParams({}, { replace: true });
+  };
   if (actions.length === 0) {
     return <Typography.Text type="secondary">{ctx.me.role === 'leader' ? '分管领导可查看措施进展；催办、督办由统筹协调部门办理。' : '当前没有需要您办理的事项。'}</Typography.Text>;
   }

@@ -2,6 +2,7 @@
 // answers for it, its deadline as written and as understood, where it stands, its whole history,
 // and the actions the signed-in person may take.
 import { useQuery } from '@tanstack/react-query';
+import { PaperClipOutlined } from '@ant-design/icons';
 import { Card, Descriptions, Empty, Flex, Grid, Space, Table, Tabs, Tag, Typography } from 'antd';
 import { useParams } from 'react-router';
 import { departments as departmentsApi, measures } from '../../api/endpoints';
@@ -13,6 +14,7 @@ import { RagLight } from '../../components/RagLight';
 import { formatDateTime } from '../../format/date';
 import { ASSIGNMENT_ROLE_NAMES, LIST_NAMES, STATUS_NAMES } from '../../format/labels';
 import { ActionPanel } from './ActionPanel';
+import { formatSize } from './action-forms';
 import { snapshotOf } from './allowed-actions';
 import { Timeline } from './Timeline';
 
@@ -25,7 +27,17 @@ function acknowledgment(a: Assignment) {
   return <Tag>未签收</Tag>;
 }
 
-function EvidenceLink({ name, url }: { name: string; url?: string | undefined }) {
+type Evidence = MeasureDetail['evidence'][number];
+
+function EvidenceLink({ name, url, file }: { name: string; url?: string | undefined; file?: Evidence['file'] | undefined }) {
+  // An uploaded file downloads from the server (checked against who may see the measure).
+  if (file) {
+    return (
+      <a href={file.url} download={file.name}>
+        <PaperClipOutlined /> {name}
+      </a>
+    );
+  }
   // Evidence links are http(s) only (the API refuses others); they open outside the dashboard.
   return url ? (
     <a href={url} target="_blank" rel="noopener noreferrer">
@@ -51,6 +63,7 @@ export default function MeasurePage() {
   for (const a of m.assignments) names.set(a.departmentId, a.shortName ?? a.departmentName);
   const dept = (id: unknown) => (typeof id === 'string' ? (names.get(id) ?? id) : '');
   const flagged = snapshotOf(m).flagged;
+  const fileById = new Map(m.evidence.flatMap((e) => (e.file ? [[e.file.id, e.file] as const] : [])));
   const office = me.role === 'coordination_office' || me.role === 'admin';
 
   return (
@@ -149,6 +162,18 @@ export default function MeasurePage() {
                     { title: '进度', width: 70, render: (_, r) => (r.percent === null ? '—' : `${r.percent}%`) },
                     { title: '指标值', width: 80, render: (_, r) => r.indicatorValue ?? '—' },
                     {
+                      title: '佐证材料',
+                      width: 160,
+                      render: (_, r) =>
+                        r.evidence.length
+                          ? r.evidence.map((e, i) => (
+                              <div key={i}>
+                                <EvidenceLink name={e.name} url={e.url} file={e.fileId ? (fileById.get(e.fileId) ?? null) : null} />
+                              </div>
+                            ))
+                          : '—',
+                    },
+                    {
                       title: '提交',
                       width: 170,
                       render: (_, r) => (
@@ -175,9 +200,18 @@ export default function MeasurePage() {
                   empty={<Empty description="尚无佐证材料。反馈进展或申请销号时可附上。" />}
                   render={(e) => (
                     <>
-                      <EvidenceLink name={e.name} url={e.url} />
+                      <EvidenceLink name={e.name} url={e.url} file={e.file} />
                       <div>
-                        <Typography.Text type="secondary">{`${e.source === 'closure' ? '销号申请' : '进展反馈'} · ${formatDateTime(e.at)}${e.note ? ` · ${e.note}` : ''}`}</Typography.Text>
+                        <Typography.Text type="secondary">
+                          {[e.source === 'closure' ? '销号申请' : '进展反馈', e.departmentId ? dept(e.departmentId) : null, formatDateTime(e.at), e.file ? `大小 ${formatSize(e.file.size)}` : null, e.note].filter(Boolean).join(' · ')}
+                        </Typography.Text>
+                        {e.file && (
+                          <div>
+                            <Typography.Text type="secondary" style={{ fontSize: 12 }}>
+                              校验码（SHA-256）：<span translate="no">{e.file.sha256.slice(0, 16)}…</span>
+                            </Typography.Text>
+                          </div>
+                        )}
                       </div>
                     </>
                   )}

@@ -1,10 +1,12 @@
 // The form of each measure action: its fields, what it starts from, and the body it sends.
 // Forms start from what the system already knows (最多报一次): progress from the department's
 // last report, a closure application with the evidence already reported.
-import { MinusCircleOutlined, PlusOutlined } from '@ant-design/icons';
-import { Alert, Button, DatePicker, Form, Input, InputNumber, Radio, Select, Space, Typography } from 'antd';
+import { MinusCircleOutlined, PaperClipOutlined, PlusOutlined, UploadOutlined } from '@ant-design/icons';
+import { Alert, App, Button, DatePicker, Form, Input, InputNumber, Radio, Select, Space, Typography, Upload } from 'antd';
 import type { Dayjs } from 'dayjs';
-import type { ReactNode } from 'react';
+import { useState, type ReactNode } from 'react';
+import { newIdempotencyKey } from '../../api/client';
+import { measures } from '../../api/endpoints';
 import type { ActionBody, Department, MeasureAction, MeasureDetail, Person } from '../../api/types';
 import { formatDateTime, formatDay } from '../../format/date';
 import { snapshotOf } from './allowed-actions';
@@ -33,31 +35,101 @@ const reason = (label: string, required = true) => (
   </Form.Item>
 );
 
-type EvidenceRow = { name?: string; url?: string };
+type EvidenceRow = { name?: string; url?: string; fileId?: string; size?: number };
 const evidenceOf = (rows: unknown) =>
   ((rows as EvidenceRow[] | undefined) ?? [])
     .filter((e) => e?.name?.trim())
-    .map((e) => ({ name: e.name!.trim(), ...(e.url?.trim() ? { url: e.url.trim() } : {}) }));
+    .map((e) => ({ name: e.name!.trim(), ...(e.url?.trim() ? { url: e.url.trim() } : {}), ...(e.fileId ? { fileId: e.fileId } : {}) }));
 
-function EvidenceFields({ required }: { required?: boolean }) {
+/** Evidence already given for this measure, once each: where a closure application starts from. */
+const knownEvidence = (measure: MeasureDetail): EvidenceRow[] => {
+  const seen = new Set<string>();
+  return measure.evidence.flatMap((e) => {
+    const key = e.fileId ?? e.url ?? e.name;
+    if (seen.has(key)) return [];
+    seen.add(key);
+    return [{ name: e.name, ...(e.url ? { url: e.url } : {}), ...(e.fileId ? { fileId: e.fileId, size: e.file?.size } : {}) }];
+  });
+};
+
+/** File types the server accepts (api/routes/evidence/service.ts), for the file picker. */
+const ACCEPT = '.pdf,.ofd,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.wps,.et,.png,.jpg,.jpeg,.zip,.txt';
+
+export function formatSize(bytes: number | undefined): string {
+  if (bytes === undefined) return '';
+  if (bytes < 1024) return `${bytes} 字节`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MB`;
+}
+
+function EvidenceFields({ required, measureId }: { required?: boolean; measureId: string }) {
+  const form = Form.useFormInstance();
+  const { message } = App.useApp();
+  const [uploading, setUploading] = useState(0);
   return (
-    <Form.List name="evidence" rules={required ? [{ validator: async (_, rows) => (evidenceOf(rows).length ? undefined : Promise.reject(new Error('请至少填写一项佐证材料'))) }] : []}>
+    <Form.List name="evidence" rules={required ? [{ validator: async (_, rows) => (evidenceOf(rows).length ? undefined : Promise.reject(new Error('请至少上传一个文件或填写一项佐证材料'))) }] : []}>
       {(fields, { add, remove }, { errors }) => (
-        <Form.Item label="佐证材料（名称与链接）">
-          {fields.map((field) => (
-            <Space key={field.key} align="baseline" style={{ display: 'flex', flexWrap: 'wrap' }}>
-              <Form.Item name={[field.name, 'name']} rules={[{ required: true, whitespace: true, message: '请填写材料名称' }]} style={{ marginBottom: 8 }}>
-                <Input placeholder="材料名称，如 验收报告.pdf" maxLength={200} />
-              </Form.Item>
-              <Form.Item name={[field.name, 'url']} rules={[{ type: 'url', message: '请填写以 http:// 或 https:// 开头的网址' }]} style={{ marginBottom: 8 }}>
-                <Input placeholder="链接（可选）" />
-              </Form.Item>
-              <MinusCircleOutlined aria-label="删除" onClick={() => remove(field.name)} />
-            </Space>
-          ))}
-          <Button type="dashed" onClick={() => add({})} icon={<PlusOutlined />}>
-            添加佐证材料
-          </Button>
+        <Form.Item label="佐证材料（上传文件，或填写名称与链接）">
+          {fields.map((field) => {
+            const row = (form.getFieldValue(['evidence', field.name]) ?? {}) as EvidenceRow;
+            return row.fileId ? (
+              <Space key={field.key} align="baseline" style={{ display: 'flex', marginBottom: 8 }}>
+                {/* Registered, so that the form submits them: the file's name and id, its size for show. */}
+                {(['name', 'fileId', 'size'] as const).map((k) => (
+                  <Form.Item key={k} name={[field.name, k]} hidden noStyle>
+                    <Input />
+                  </Form.Item>
+                ))}
+                <PaperClipOutlined />
+                <span>{row.name}</span>
+                <Typography.Text type="secondary">{row.size === undefined ? '' : `大小 ${formatSize(row.size)}`}</Typography.Text>
+                <MinusCircleOutlined aria-label="删除" onClick={() => remove(field.name)} />
+              </Space>
+            ) : (
+              <Space key={field.key} align="baseline" style={{ display: 'flex', flexWrap: 'wrap' }}>
+                <Form.Item name={[field.name, 'name']} rules={[{ required: true, whitespace: true, message: '请填写材料名称' }]} style={{ marginBottom: 8 }}>
+                  <Input placeholder="材料名称，如 验收报告" maxLength={200} />
+                </Form.Item>
+                <Form.Item name={[field.name, 'url']} rules={[{ type: 'url', message: '请填写以 http:// 或 https:// 开头的网址' }]} style={{ marginBottom: 8 }}>
+                  <Input placeholder="链接（可选）" />
+                </Form.Item>
+                <MinusCircleOutlined aria-label="删除" onClick={() => remove(field.name)} />
+              </Space>
+            );
+          })}
+          <Space wrap>
+            <Upload
+              accept={ACCEPT}
+              multiple
+              showUploadList={false}
+              customRequest={({ file, onSuccess, onError }) => {
+                const f = file as File;
+                setUploading((n) => n + 1);
+                measures
+                  .uploadEvidence(measureId, f, newIdempotencyKey())
+                  .then((stored) => {
+                    add({ name: stored.name, fileId: stored.id, size: stored.size });
+                    message.success(`已上传：${stored.name}`);
+                    onSuccess?.(stored);
+                  })
+                  .catch((err: Error) => {
+                    message.error(`${f.name}：${err.message}`);
+                    onError?.(err);
+                  })
+                  .finally(() => setUploading((n) => n - 1));
+              }}
+            >
+              <Button icon={<UploadOutlined />} loading={uploading > 0}>
+                {uploading > 0 ? '正在上传…' : '上传文件'}
+              </Button>
+            </Upload>
+            <Button type="dashed" onClick={() => add({})} icon={<PlusOutlined />}>
+              添加链接
+            </Button>
+          </Space>
+          <div>
+            <Typography.Text type="secondary">可上传 PDF、OFD、Word、Excel、PPT、WPS、图片、压缩包或文本文件。</Typography.Text>
+          </div>
           <Form.ErrorList errors={errors} />
         </Form.Item>
       )}
@@ -97,7 +169,7 @@ export const ACTION_FORMS: { [A in MeasureAction]: ActionForm<A> } = {
       const last = lastReportOf(ctx);
       return last ? { text: last.text, percent: last.percent ?? undefined, indicatorValue: last.indicatorValue === null ? undefined : Number(last.indicatorValue) } : {};
     },
-    fields: () => (
+    fields: ({ measure }) => (
       <>
         <Form.Item name="text" label="进展情况" rules={[{ required: true, whitespace: true, message: '请填写进展情况' }]}>
           <Input.TextArea rows={5} maxLength={10000} showCount />
@@ -110,7 +182,7 @@ export const ACTION_FORMS: { [A in MeasureAction]: ActionForm<A> } = {
             <InputNumber />
           </Form.Item>
         </Space>
-        <EvidenceFields />
+        <EvidenceFields measureId={measure.id} />
       </>
     ),
     body: (v) => {
@@ -126,13 +198,13 @@ export const ACTION_FORMS: { [A in MeasureAction]: ActionForm<A> } = {
   applyClosure: {
     label: () => '申请销号',
     intro: () => '请说明完成情况；已报送的佐证材料已列入，可增删。统筹协调部门审核通过后措施销号。',
-    initial: ({ measure }) => ({ evidence: measure.evidence.map((e) => ({ name: e.name, url: e.url })) }),
-    fields: () => (
+    initial: ({ measure }) => ({ evidence: knownEvidence(measure) }),
+    fields: ({ measure }) => (
       <>
         <Form.Item name="summary" label="完成情况说明" rules={[{ required: true, whitespace: true, message: '请填写完成情况说明' }]}>
           <Input.TextArea rows={5} maxLength={10000} showCount />
         </Form.Item>
-        <EvidenceFields required />
+        <EvidenceFields required measureId={measure.id} />
       </>
     ),
     body: (v) => ({ summary: String(v.summary), evidence: evidenceOf(v.evidence) }),
