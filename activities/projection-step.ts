@@ -9,10 +9,15 @@ import type { ProjectionStep } from '../workflows/measure-types.js';
 const instant = z.iso.datetime({ offset: true });
 const status = z.enum(['dispatched', 'supervised', 'closure_review', 'closed', 'cancelled']);
 const actorRole = z.enum(['admin', 'coordination_office', 'department', 'leader', 'system']);
-const evidence = z.object({ name: z.string(), url: z.string().optional(), note: z.string().optional(), fileId: z.string().optional() });
 
-export const projectionStep = z
-  .object({
+/**
+ * The step's shape, built with `object`: the activity's check lets through fields a later workflow
+ * version may add (never setting aside a step for a field it does not know), while an admin's
+ * repaired step is built strict, so a misspelt field is refused at the door and not silently dropped.
+ */
+function stepSchema(object: typeof z.object | typeof z.strictObject) {
+  const evidence = object({ name: z.string(), url: z.string().optional(), note: z.string().optional(), fileId: z.string().optional() });
+  return object({
     measureId: z.uuid(),
     seq: z.number().int().positive(),
     at: instant,
@@ -21,7 +26,7 @@ export const projectionStep = z
     action: z.string().min(1),
     fromState: status.nullable().optional(),
     detail: z.record(z.string(), z.unknown()).optional(),
-    entry: z.object({
+    entry: object({
       list: z.enum(['responsibility', 'supervision', 'closure']).nullable(),
       status,
       rag: z.enum(['green', 'yellow', 'red']),
@@ -39,7 +44,7 @@ export const projectionStep = z
     }),
     assignments: z
       .array(
-        z.object({
+        object({
           departmentId: z.string(),
           role: z.enum(['lead', 'cooperating']),
           acknowledgedAt: instant.nullable(),
@@ -49,8 +54,7 @@ export const projectionStep = z
       )
       .optional(),
     removedDepartmentIds: z.array(z.string()).optional(),
-    report: z
-      .object({
+    report: object({
         round: z.number().int().min(0),
         departmentId: z.string(),
         text: z.string(),
@@ -62,7 +66,7 @@ export const projectionStep = z
       .optional(),
     notifications: z
       .array(
-        z.object({
+        object({
           key: z.string().min(1),
           kind: z.string().min(1),
           departmentId: z.string().optional(),
@@ -71,8 +75,14 @@ export const projectionStep = z
         }),
       )
       .optional(),
-  })
-  .meta({ id: 'ProjectionStep', description: '措施工作流的一步投影（写入三张清单、审计记录、进展反馈与通知）/ one projection step of a measure workflow' });
+  });
+}
+
+export const projectionStep = stepSchema(z.object);
+export const repairedStep = stepSchema(z.strictObject).meta({
+  id: 'ProjectionStep',
+  description: '措施工作流的一步投影（写入三张清单、审计记录、进展反馈与通知）/ one projection step of a measure workflow',
+});
 
 // The schema and the type the workflow sends must not drift apart.
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;

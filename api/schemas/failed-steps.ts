@@ -1,7 +1,7 @@
 // 失败步骤: projection steps PostgreSQL refused for their data, set aside so the measure goes on
 // (activities/projection.ts), for an admin to replay — as recorded or repaired — or discard.
 import { z } from 'zod';
-import { projectionStep } from '../../activities/projection-step.js';
+import { repairedStep } from '../../activities/projection-step.js';
 import { longText, pageQuery, uuid } from './common.js';
 
 export const failedStepStatus = z.enum(['open', 'replayed', 'discarded']);
@@ -49,7 +49,7 @@ export const failedStepsPage = z.object({
 export const failedStepParams = z.strictObject({ id: z.coerce.number().int().positive().max(Number.MAX_SAFE_INTEGER) });
 
 export const replayBody = z.strictObject({
-  payload: projectionStep
+  payload: repairedStep
     .optional()
     .describe('修复后的步骤（省略：按原内容重放）；须与记录的措施和步骤序号相同 / the repaired step (omitted: replay as recorded); same measure and step number'),
 });

@@ -11,7 +11,7 @@ import { MeasureClient } from '../../api/measure-client.js';
 import { currentMonth, scorecards } from '../../db/queries/scorecards.js';
 import { digestSubscriptions, listEntries, notificationOutbox } from '../../db/schema/index.js';
 import { createTestEnv, type TestEnv } from '../support/env.js';
-import { dept, listEntry, newMeasure, office, sec } from '../support/measures.js';
+import { dept, escalations, listEntry, newMeasure, office, sec } from '../support/measures.js';
 import { addChannel, addPerson, deliveriesOf, inboxOf } from '../support/notify.js';
 import { type RobotReceiver, type SmtpReceiver, startRobotReceiver, startSmtpReceiver } from '../support/receivers.js';
 
@@ -109,6 +109,12 @@ describe('leader digests on a schedule', () => {
     expect(c.closures.map((x) => x.measureId)).toEqual([closed.measureId]);
     // The 成绩单: this month's scorecard of the departments the leader oversees, the scorecards' own numbers.
     expect(c.scorecard.map((s) => s.departmentId)).toEqual(['health']);
+    // The red measure's climb: rungs due together (a loaded machine) fire once, at the highest; it
+    // reaches 挂牌督办 either way. Deductions 催办 1, 督办 2, 挂牌督办 5.
+    const climb = (await escalations(db(), red.measureId)).map((e) => e.level);
+    expect(climb.at(-1)).toBe(4);
+    const count = (level: number) => climb.filter((l) => l === level).length;
+    const deduction = count(2) * 1 + count(3) * 2 + count(4) * 5;
     expect(c.scorecard[0]).toMatchObject({
       acknowledged: 3,
       acknowledgedOnTime: 3,
@@ -116,9 +122,9 @@ describe('leader digests on a schedule', () => {
       closedOnTime: 1,
       dueOpen: 1, // the red one
       closureOnTimeRate: 0.5,
-      escalations: { remind: 1, urge: 1, supervise: 1, flag: 1 },
-      deduction: 8,
-      score: 63.4, // (30×1 + 40×0.5) ÷ 70 × 100 − 8
+      escalations: { remind: count(1), urge: count(2), supervise: count(3), flag: count(4) },
+      deduction,
+      score: Math.round((((30 * 1 + 40 * 0.5) / 70) * 100 - deduction) * 10) / 10,
       rank: 1,
     });
     const card = await scorecards(db(), currentMonth(new Date(c.until)), ['health'], new Date(c.until));

@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MeasureActionError, MeasureClient } from '../../api/measure-client.js';
 import type { MeasureView } from '../../workflows/measure.js';
 import { createTestEnv, type TestEnv } from '../support/env.js';
-import { dept, escalations, listEntry, newMeasure, office, outbox, sec, sleep, trail } from '../support/measures.js';
+import { dept, escalations, listEntry, newMeasure, office, outbox, rungsReached, sec, sleep, trail } from '../support/measures.js';
 
 let env: TestEnv;
 let measures: MeasureClient;
@@ -79,16 +79,18 @@ describe('the three lists, end to end', () => {
 describe('timers and the escalation ladder', () => {
   it('reminds and then escalates a missed acknowledgment at the configured times', async () => {
     const input = await newMeasure(db(), {
-      rules: { acknowledgeDue: sec(1), acknowledgeLadder: [{ level: 1, after: sec(0) }, { level: 2, after: sec(1) }, { level: 3, after: sec(1) }] },
+      // Rungs 3 s apart: rungs that come due together fire once, so spacing them wider than a loaded
+      // machine's lateness keeps each rung's own notices to check.
+      rules: { acknowledgeDue: sec(1), acknowledgeLadder: [{ level: 1, after: sec(0) }, { level: 2, after: sec(3) }, { level: 3, after: sec(3) }] },
       cooperating: [],
     });
     const started = Date.now();
     await measures.start(input);
-    await expect.poll(async () => (await escalations(db(), input.measureId)).length, { timeout: 10_000 }).toBe(3);
-    const fired = await escalations(db(), input.measureId);
+    await expect.poll(async () => (await rungsReached(db(), input.measureId)).length, { timeout: 20_000 }).toBe(3);
+    const fired = await rungsReached(db(), input.measureId);
     expect(fired.map((f) => [f.item, f.level])).toEqual([['acknowledge', 1], ['acknowledge', 2], ['acknowledge', 3]]);
     // Timers are floors: each rung fires no earlier than due + its offsets.
-    fired.forEach((f, i) => expect(f.at).toBeGreaterThanOrEqual(started + 1000 + i * 1000 - 50));
+    fired.forEach((f, i) => expect(f.at).toBeGreaterThanOrEqual(started + 1000 + i * 3000 - 50));
     const view = await measures.state(input.measureId);
     expect(view).toMatchObject({ escalationLevel: 3, escalationName: '督办', rag: 'yellow' });
     const notes = (await outbox(db(), input.measureId)).filter((n) => n.kind === 'escalation.acknowledge');
@@ -120,12 +122,13 @@ describe('timers and the escalation ladder', () => {
 
   it('opens dispatch rounds on the cadence and chases a missed report until it arrives', async () => {
     const input = await newMeasure(db(), {
-      rules: { cadence: { kind: 'every', every: sec(4) }, reportDue: sec(0.5), reportLadder: [{ level: 1, after: sec(0) }, { level: 2, after: sec(0.5) }, { level: 3, after: sec(30) }] },
+      // Rounds 12 s apart: the first round's two rungs are seen before a second round opens, even late.
+      rules: { cadence: { kind: 'every', every: sec(12) }, reportDue: sec(0.5), reportLadder: [{ level: 1, after: sec(0) }, { level: 2, after: sec(0.5) }, { level: 3, after: sec(60) }] },
       cooperating: [],
     });
     await measures.start(input);
     await measures.act(input.measureId, 'acknowledge', { actor: dept('health'), departmentId: 'health' });
-    await expect.poll(async () => (await escalations(db(), input.measureId)).filter((e) => e.item === 'report').length, { timeout: 10_000 }).toBeGreaterThanOrEqual(2);
+    await expect.poll(async () => (await rungsReached(db(), input.measureId)).filter((e) => e.item === 'report').length, { timeout: 30_000 }).toBeGreaterThanOrEqual(2);
     let view = await measures.state(input.measureId);
     expect(view.round!.n).toBe(1);
     expect(view.escalationLevel).toBe(2);

@@ -85,4 +85,17 @@ export const escalations = async (db: Database, measureId: string) =>
     .filter((e) => e.action === 'escalate')
     .map((e) => ({ item: (e.detail as { item: string }).item, level: (e.detail as { level: number }).level, at: e.occurredAt.getTime() }));
 
+/**
+ * Every rung a measure reached, in order: those that fired alone and those passed over when rungs
+ * came due together and fired once, at the highest (the escalate step's detail.passedLevels). On a
+ * loaded machine second-scale rungs may come due together; each is still accounted for exactly once.
+ */
+export const rungsReached = async (db: Database, measureId: string) =>
+  (await trail(db, measureId))
+    .filter((e) => e.action === 'escalate')
+    .flatMap((e) => {
+      const d = e.detail as { item: string; level: number; passedLevels?: number[] };
+      return [...(d.passedLevels ?? []), d.level].map((level) => ({ item: d.item, level, at: e.occurredAt.getTime() }));
+    });
+
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

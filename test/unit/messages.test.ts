@@ -27,7 +27,7 @@ describe('validation messages', () => {
   it('name an unknown field, and the one it may have meant', () => {
     expect(problems(actionBodies.submitProgress, { text: '推进中', percnt: 50 })).toEqual([{ field: 'percnt', message: '不允许的字段「percnt」：此处没有这个字段，是否应为「percent」？ / unknown field' }]);
     expect(problems(actionBodies.submitProgress, { text: 'x', evidence: [{ name: 'a.pdf', ulr: 'https://a' }], zzz: 1 }).map((p) => p.field).sort()).toEqual(['evidence.0.ulr', 'zzz']);
-    expect(knownKeys(actionBodies.submitProgress, ['evidence', 0])).toEqual(['name', 'url', 'note']);
+    expect(knownKeys(actionBodies.submitProgress, ['evidence', 0])).toEqual(['name', 'url', 'note', 'fileId']);
     expect(closest('percnt', ['text', 'percent'])).toBe('percent');
     expect(closest('abcdef', ['text', 'percent'])).toBeUndefined();
   });
