@@ -64,7 +64,11 @@ describe('leader digests on a schedule', () => {
     await addChannel(db(), { departmentId: 'office', kind: 'email', target: 'office@example.gov.cn' });
 
     // Red: acknowledged, its deadline passes in two seconds and the ladder climbs to 挂牌督办 (to the leader).
-    const red = await newMeasure(db(), { rules: quiet, cooperating: [], deadlineInSeconds: 2 });
+    const red = await newMeasure(db(), {
+      rules: { ...quiet, deadlineLadder: [{ level: 1, after: sec(0) }, { level: 2, after: sec(2) }, { level: 3, after: sec(2) }, { level: 4, after: sec(2) }] },
+      cooperating: [],
+      deadlineInSeconds: 2,
+    });
     // Flagged by the office: escalated to the leader, yet on time (green).
     const flagged = await newMeasure(db(), { rules: quiet, cooperating: [], deadlineInSeconds: 40 * DAY });
     const soon = await newMeasure(db(), { rules: quiet, cooperating: [], deadlineInSeconds: 10 * DAY });
@@ -113,7 +117,8 @@ describe('leader digests on a schedule', () => {
     // reaches 挂牌督办 either way. Deductions 催办 1, 督办 2, 挂牌督办 5.
     const climb = (await escalations(db(), red.measureId)).map((e) => e.level);
     expect(climb.at(-1)).toBe(4);
-    const count = (level: number) => climb.filter((l) => l === level).length;
+    // 挂牌督办 counts once more: the office's own flag on the flagged measure.
+    const count = (level: number) => climb.filter((l) => l === level).length + (level === 4 ? 1 : 0);
     const deduction = count(2) * 1 + count(3) * 2 + count(4) * 5;
     expect(c.scorecard[0]).toMatchObject({
       acknowledged: 3,
@@ -178,7 +183,7 @@ describe('leader digests on a schedule', () => {
     const oc = (officeDigest!.payload as { content: DigestContent }).content;
     expect(oc.pendingReview!.map((x) => x.measureId)).toEqual([inReview.measureId]);
     expect(oc.dueSoon.map((x) => x.measureId)).toEqual([theirs.measureId, soon.measureId]);
-    expect(oc.escalations.filter((e) => e.measureId === red.measureId).map((e) => e.level)).toEqual([1, 2, 3, 4]);
+    expect(oc.escalations.filter((e) => e.measureId === red.measureId).map((e) => e.level)).toEqual(climb);
     // Every line department, ranked; health first (finance's flag is the office's, not a missed deadline).
     expect(oc.scorecard.map((s) => s.departmentId).sort()).toEqual(['finance', 'health', 'hrss', 'medsec']);
     expect(smtp.accepted().filter((m) => m.xKey === officeDigest!.idempotencyKey).map((m) => m.to)).toEqual(['office@example.gov.cn']);
