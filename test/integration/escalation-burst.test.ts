@@ -53,9 +53,10 @@ it('fires the rungs of a deadline passed before dispatch once, at the highest ru
 
 it('still climbs one rung at a time when the rungs come due apart', async () => {
   const db = env.database.db;
-  const input = await newMeasure(db, { deadlineInSeconds: 1, cooperating: [], rules: { deadlineLadder: [{ level: 1, after: sec(0) }, { level: 2, after: sec(1) }] } });
+  // The deadline and the rungs seconds apart, wider than a loaded machine's lateness.
+  const input = await newMeasure(db, { deadlineInSeconds: 5, cooperating: [], rules: { deadlineLadder: [{ level: 1, after: sec(0) }, { level: 2, after: sec(3) }] } });
   await measures.start(input);
   await measures.act(input.measureId, 'acknowledge', { actor: dept('health'), departmentId: 'health' });
-  await expect.poll(async () => (await escalations(db, input.measureId)).map((e) => e.level), { timeout: 10_000 }).toEqual([1, 2]);
+  await expect.poll(async () => (await escalations(db, input.measureId)).map((e) => e.level), { timeout: 20_000 }).toEqual([1, 2]);
   await measures.act(input.measureId, 'cancel', { actor: office, reason: '测试结束' });
 });
