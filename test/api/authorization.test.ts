@@ -12,6 +12,13 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 type Who = Extract<User, 'admin' | 'office' | 'health' | 'leader'> | 'anon';
 const ROLES: Who[] = ['anon', 'admin', 'office', 'health', 'leader'];
 
+const BOUNDARY = '----three-lists-authz';
+const UPLOAD = Buffer.concat([
+  Buffer.from(`--${BOUNDARY}\r\nContent-Disposition: form-data; name="file"; filename="会议纪要.pdf"\r\nContent-Type: application/pdf\r\n\r\n`),
+  Buffer.from('%PDF-1.4\n1 0 obj <<>> endobj\n%%EOF\n'),
+  Buffer.from(`\r\n--${BOUNDARY}--\r\n`),
+]);
+
 let api: ApiEnv;
 let policy: { id: string; areaId: string };
 let measureId: string;
@@ -50,6 +57,10 @@ const cases = (): Case[] => [
   { route: 'POST /api/people', method: 'POST', url: () => '/api/people', body: (w) => ({ username: unique(w), displayName: '新同事', role: 'department', departmentId: 'health', password: PASSWORD }), expect: only(['admin'], 201) },
   { route: 'PATCH /api/people/:id', method: 'PATCH', url: () => `/api/people/${api.ids.hrss}`, body: () => ({ displayName: '改名' }), expect: only(['admin'], 200) },
   { route: 'GET /api/departments', method: 'GET', url: () => '/api/departments', expect: all(200) },
+  { route: 'GET /api/queues/:queue', method: 'GET', url: () => '/api/queues/review', expect: only(['admin', 'office'], 200) },
+  // An upload is a department's own (others 403); a download of a file that is not there is 404 to all.
+  { route: 'POST /api/measures/:id/evidence', method: 'POST', url: () => `/api/measures/${measureId}/evidence`, body: () => UPLOAD, headers: { 'content-type': `multipart/form-data; boundary=${BOUNDARY}` }, expect: only(['health'], 201) },
+  { route: 'GET /api/evidence/:id', method: 'GET', url: () => `/api/evidence/${randomUUID()}`, expect: all(404) },
   { route: 'GET /api/calendar/years', method: 'GET', url: () => '/api/calendar/years', expect: all(200) },
   { route: 'GET /api/calendar/years/:year', method: 'GET', url: () => '/api/calendar/years/2026', expect: all(200) },
   { route: 'PUT /api/calendar/years/:year', method: 'PUT', url: () => '/api/calendar/years/2027', body: () => ({ notice: '元旦：1月1日至3日放假，共3天', dryRun: true }), expect: only(['admin'], 200) },
