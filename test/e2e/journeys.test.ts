@@ -406,4 +406,22 @@ describe.skipIf('skip' in chromium)('the dashboard in a browser', { timeout: 180
     await page.getByText(/待签收（\d+）/).waitFor();
     await page.context().close();
   });
+
+  it('shows the office the scorecards: ranks, closure progress by area and department, reporting burden', async () => {
+    const page = await app.newPage();
+    await signIn(page, USERNAMES.coordination_office);
+    await page.getByRole('menuitem', { name: '监督考核' }).click();
+    await page.getByText('按方面的销号进度').waitFor();
+    await page.getByRole('columnheader', { name: '综合得分' }).waitFor();
+    // The demo's departments acknowledged and reported this month: they are ranked and charted.
+    await page.locator('.ant-table-row').first().waitFor();
+    await expect.poll(() => page.locator('canvas').count(), { timeout: 20_000 }).toBeGreaterThanOrEqual(3);
+    const href = await page.getByRole('link', { name: /导出考核表/ }).getAttribute('href');
+    expect(href).toMatch(/^\/api\/exports\/scorecards\?period=\d{4}-\d{2}$/);
+    await page.getByRole('combobox', { name: '统计周期' }).click();
+    await page.getByTitle(/^本年/).click();
+    await page.waitForURL((u) => /^\d{4}$/.test(u.searchParams.get('period') ?? ''));
+    await checkPage(page, 'office-scorecards');
+    await page.context().close();
+  });
 });

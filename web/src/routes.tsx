@@ -1,7 +1,7 @@
 // Every page of the dashboard, in one table: its address, its menu entry, who may open it, and its
 // code (loaded on first visit, one chunk per page). The menu and the role checks are made from
 // this table; adding a page is adding a line here and a file under pages/.
-import { AlertOutlined, ApartmentOutlined, AuditOutlined, BugOutlined, CheckSquareOutlined, ImportOutlined, NotificationOutlined, TeamOutlined, UnorderedListOutlined, WarningOutlined } from '@ant-design/icons';
+import { AlertOutlined, ApartmentOutlined, AuditOutlined, BarChartOutlined, BugOutlined, CheckSquareOutlined, ImportOutlined, NotificationOutlined, TeamOutlined, UnorderedListOutlined, WarningOutlined } from '@ant-design/icons';
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import type { Role } from './api/types';
 
@@ -20,6 +20,7 @@ export const PAGES: PageRoute[] = [
   { path: '/office', title: '三张清单', roles: ['coordination_office', 'admin'], menu: { icon: <UnorderedListOutlined /> }, page: lazy(() => import('./pages/office/OfficeHome')) },
   { path: '/office/queues', title: '待办审核', roles: ['coordination_office', 'admin'], menu: { icon: <AuditOutlined /> }, page: lazy(() => import('./pages/office/QueuesPage')) },
   { path: '/office/import', title: '导入政策文件', roles: ['coordination_office', 'admin'], menu: { icon: <ImportOutlined /> }, page: lazy(() => import('./pages/office/ImportPage')) },
+  { path: '/office/scorecards', title: '监督考核', roles: ['coordination_office', 'admin'], menu: { icon: <BarChartOutlined /> }, page: lazy(() => import('./pages/office/ScorecardsPage')) },
   { path: '/department', title: '待办事项', roles: ['department'], menu: { icon: <CheckSquareOutlined /> }, page: lazy(() => import('./pages/department/DepartmentHome')) },
   { path: '/leader', title: '督办看板', roles: ['leader'], menu: { icon: <AlertOutlined /> }, page: lazy(() => import('./pages/leader/LeaderHome')) },
   { path: '/admin/people', title: '人员管理', roles: ['admin'], menu: { icon: <TeamOutlined /> }, page: lazy(() => import('./pages/admin/PeoplePage')) },

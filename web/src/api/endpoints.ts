@@ -90,6 +90,9 @@ export const people = {
 export const scorecards = {
   /** This month's scorecard, the rows the signed-in person may see. */
   current: () => api.get<ScorecardPage>('/api/scorecards'),
+  /** Department scorecards for a period (2025, 2025-06, 2025-Q3, 2025-H1). */
+  page: (period: string) => api.get<ScorecardPage>('/api/scorecards', { period }),
+  exportUrl: (period: string) => `/api/exports/scorecards?${new URLSearchParams({ period })}`,
 };
 
 export const notifications = {
@@ -134,3 +137,4 @@ export const imports = {
   excel: (file: Blob, options: ExcelImportQuery, idempotencyKey?: string) =>
     api.postFile<ImportResult>('/api/import/policies/excel', { data: file, type: XLSX_TYPE }, { query: { ...options }, idempotencyKey }),
 };
+
