@@ -1,7 +1,7 @@
 // Every page of the dashboard, in one table: its address, its menu entry, who may open it, and its
 // code (loaded on first visit, one chunk per page). The menu and the role checks are made from
 // this table; adding a page is adding a line here and a file under pages/.
-import { AlertOutlined, ApartmentOutlined, AuditOutlined, BarChartOutlined, BugOutlined, CheckSquareOutlined, ImportOutlined, NotificationOutlined, TeamOutlined, UnorderedListOutlined, WarningOutlined } from '@ant-design/icons';
+import { AlertOutlined, ApartmentOutlined, AuditOutlined, BarChartOutlined, BugOutlined, CalendarOutlined, CheckSquareOutlined, ImportOutlined, NotificationOutlined, TeamOutlined, UnorderedListOutlined, WarningOutlined } from '@ant-design/icons';
 import { lazy, type ComponentType, type LazyExoticComponent, type ReactNode } from 'react';
 import type { Role } from './api/types';
 
@@ -28,6 +28,7 @@ export const PAGES: PageRoute[] = [
   { path: '/admin/channels', title: '通知渠道', roles: ['admin'], menu: { icon: <NotificationOutlined /> }, page: lazy(() => import('./pages/admin/ChannelsPage')) },
   { path: '/admin/failed-steps', title: '失败步骤', roles: ['admin'], menu: { icon: <BugOutlined /> }, page: lazy(() => import('./pages/admin/FailedStepsPage')) },
   { path: '/admin/failed-deliveries', title: '投递失败', roles: ['admin'], menu: { icon: <WarningOutlined /> }, page: lazy(() => import('./pages/admin/FailedDeliveriesPage')) },
+  { path: '/calendar', title: '节假日安排', roles: ['admin', 'coordination_office'], menu: { icon: <CalendarOutlined /> }, page: lazy(() => import('./pages/calendar/CalendarPage')) },
   { path: '/measures/:id', title: '措施详情', roles: EVERYONE, page: lazy(() => import('./pages/measures/MeasurePage')) },
 ];
 

@@ -12,6 +12,8 @@ export class ApiError extends Error {
     message: string,
     /** The field at fault, as the API names it (e.g. `percent`): forms mark it. */
     readonly field?: string,
+    /** Every problem the API listed (each line of a notice, each cell of a workbook), Chinese first. */
+    readonly errors: Array<{ field?: string | undefined; message: string; row?: number | undefined }> = [],
   ) {
     super(message);
   }
@@ -49,7 +51,7 @@ interface Options {
   idempotencyKey?: string | undefined;
 }
 
-async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: string, opts: Options & { form?: FormData } = {}): Promise<T> {
+async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, opts: Options & { form?: FormData } = {}): Promise<T> {
   const params = new URLSearchParams();
   for (const [k, v] of Object.entries(opts.query ?? {})) if (v !== undefined && v !== null && v !== '') params.set(k, String(v));
   const url = params.size ? `${path}?${params}` : path;
@@ -70,7 +72,8 @@ async function request<T>(method: 'GET' | 'POST' | 'PATCH' | 'DELETE', path: str
 
   const body = (await res.json().catch(() => null)) as Partial<ErrorBody> | null;
   if (res.status === 401 && path !== '/api/auth/login') onUnauthorized();
-  throw new ApiError(res.status, body?.code ?? 'HTTP_' + res.status, chineseMessage(res.status, body?.message), body?.field);
+  const errors = (body?.errors ?? []).map((e) => ({ field: e.field, row: e.row, message: chineseMessage(res.status, e.message) }));
+  throw new ApiError(res.status, body?.code ?? 'HTTP_' + res.status, chineseMessage(res.status, body?.message), body?.field, errors);
 }
 
 export const api = {
@@ -86,6 +89,7 @@ export const api = {
     form.append('file', file, file.name);
     return request<T>('POST', path, { form, idempotencyKey });
   },
+  put: <T>(path: string, body: unknown) => request<T>('PUT', path, { body }),
 };
 
 /** A fresh key for one submission. getRandomValues works over plain HTTP too (randomUUID does not). */

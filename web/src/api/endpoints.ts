@@ -3,11 +3,19 @@
 import { api } from './client';
 import type {
   ActionBody,
+  CalendarChange,
+  CalendarRollout,
+  CalendarRolloutDetail,
+  CalendarYear,
+  CalendarYears,
   Channel,
   ChannelChange,
   ChannelTestResult,
+  CorrectDayBody,
   Department,
   DepartmentChange,
+  DigestPreview,
+  EnterYearBody,
   FailedNotification,
   FailedStepDetail,
   FailedStepsPage,
@@ -20,7 +28,6 @@ import type {
   NewPerson,
   PersonChange,
   ScorecardPage,
-  DigestPreview,
   EvidenceFile,
   ListKind,
   ListPage,
@@ -138,3 +145,12 @@ export const imports = {
     api.postFile<ImportResult>('/api/import/policies/excel', { data: file, type: XLSX_TYPE }, { query: { ...options }, idempotencyKey }),
 };
 
+export const calendar = {
+  years: () => api.get<CalendarYears>('/api/calendar/years'),
+  year: (year: number) => api.get<CalendarYear>(`/api/calendar/years/${year}`),
+  /** Enters (replaces) a year's arrangement; `dryRun` only reads and checks it. */
+  enterYear: (year: number, body: EnterYearBody) => api.put<CalendarChange>(`/api/calendar/years/${year}`, body),
+  correctDay: (day: string, body: CorrectDayBody) => api.put<CalendarChange>(`/api/calendar/days/${day}`, body),
+  rollouts: () => api.get<CalendarRollout[]>('/api/calendar/rollouts'),
+  rollout: (id: string) => api.get<CalendarRolloutDetail>(`/api/calendar/rollouts/${encodeURIComponent(id)}`),
+};
