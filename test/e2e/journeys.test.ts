@@ -1,14 +1,19 @@
 // The dashboard in a real browser, as its users meet it: each role signs in and lands on its home
 // page; a notification's link opened while signed out leads through the sign-in to the measure;
 // a department acknowledges a measure and reports progress, the second report starting from the
-// first (最多报一次).
+// first (最多报一次); the office imports a workbook through the wizard; an admin enters next year's
+// holiday calendar and sees which due times moved.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { eq } from 'drizzle-orm';
 import ExcelJS from 'exceljs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { sessions } from '../../db/schema/index.js';
+import { MeasureClient } from '../../api/measure-client.js';
+import { createDraft, dispatchMeasure } from '../../api/routes/measures/service.js';
+import { packageCalendarYears } from '../../db/calendar-seed.js';
+import { people, policies, sessions } from '../../db/schema/index.js';
 import { startRobotReceiver } from '../support/receivers.js';
-import { ARTIFACTS, checkPage, ensureChromium, signIn, startDashboard, USERNAMES, type Dashboard } from './support.js';
+import { ARTIFACTS, checkPage, englishOnlyTexts, ensureChromium, screenshots, signIn, startDashboard, USERNAMES, type Dashboard } from './support.js';
 
 const chromium = await ensureChromium();
 if ('skip' in chromium) console.log(`[e2e] 跳过浏览器测试 / browser tests skipped: ${chromium.skip}`);
@@ -422,6 +427,65 @@ describe.skipIf('skip' in chromium)('the dashboard in a browser', { timeout: 180
     await page.getByTitle(/^本年/).click();
     await page.waitForURL((u) => /^\d{4}$/.test(u.searchParams.get('period') ?? ''));
     await checkPage(page, 'office-scorecards');
+    await page.context().close();
+  });
+
+  it('lets an admin enter next year\'s calendar from the notice: problems listed, a preview, then which due times moved', async () => {
+    // A measure whose acknowledgment falls in the first weeks of next year, counted in working days
+    // while that year has no data: entering the year's holidays moves it.
+    const next = Math.max(...packageCalendarYears()) + 1;
+    const db = app.env.database.db;
+    const [policy] = await db.select({ id: policies.id }).from(policies);
+    const [office] = await db.select({ id: people.id }).from(people).where(eq(people.username, USERNAMES.coordination_office));
+    const weekdays = Math.max(5, Math.ceil((Date.parse(`${next}-01-08`) - Date.now()) / 86_400_000 / 7) * 5);
+    const id = await createDraft(db, policy!.id, {
+      title: '跨年签收的演练措施',
+      deadline: '长期坚持',
+      leadDepartmentId: 'sc-hsa',
+      settingsOverride: { acknowledgeDue: { unit: 'working_days', amount: weekdays } },
+    });
+    await dispatchMeasure(db, new MeasureClient(app.env.client, app.env.taskQueue), id, { id: office!.id, role: 'coordination_office', departmentId: 'sc-office' });
+
+    /** The calendar page at next year, reached from the menu. */
+    const openNextYear = async () => {
+      const page = await app.newPage();
+      await signIn(page, USERNAMES.admin);
+      await page.getByRole('menuitem', { name: '节假日安排' }).click();
+      await page.waitForURL('**/calendar');
+      await page.getByRole('combobox', { name: '年份' }).click();
+      await page.locator(`.ant-select-item-option[title="${next}年（未录入）"]`).click();
+      await page.getByText(`尚未录入${next}年节假日安排`, { exact: true }).waitFor();
+      return page;
+    };
+
+    // A make-up day that is not a weekend and a range that does not add up: every problem is listed.
+    // (A page of its own: the browser logs the refusal, a 422 answered on purpose.)
+    const refused = await openNextYear();
+    await refused.getByLabel('通知条文').fill(['一、元旦：1月1日至3日放假调休，共4天。', '二、春节：2月2日（星期二）上班。'].join('\n'));
+    await refused.getByRole('button', { name: '预览' }).click();
+    await refused.getByText('通知中有 2 处问题，请修改后再预览').waitFor();
+    expect(await refused.getByRole('button', { name: `保存${next}年安排` }).isDisabled()).toBe(true);
+    await screenshots(refused, 'calendar-problems');
+    expect(await englishOnlyTexts(refused)).toEqual([]);
+    await refused.context().close();
+
+    const page = await openNextYear();
+    const notice = page.getByLabel('通知条文');
+    await notice.fill([`国务院办公厅关于${next}年部分节假日安排的通知`, '一、元旦：1月1日至3日放假调休，共3天。', '二、春节：2月6日（星期六）至14日（星期日）放假调休，共9天。2月20日（星期六）上班。'].join('\n'));
+    await page.getByRole('button', { name: '预览' }).click();
+    await page.getByText('已读取，请核对下列安排和日历后保存（尚未保存）').waitFor();
+    await page.getByRole('cell', { name: '春节' }).waitFor();
+    await checkPage(page, 'calendar-preview');
+
+    await page.getByRole('button', { name: `保存${next}年安排` }).click();
+    await page.getByText(`录入${next}年节假日安排：已通知全部`).waitFor({ timeout: 60_000 });
+    const moved = page.getByRole('row', { name: /跨年签收的演练措施/ });
+    await moved.waitFor();
+    expect(await moved.textContent()).toMatch(/签收期限（省医保局）：.+ → .+/);
+    // The year view now shows the holidays entered: 1月1日 a holiday, 2月20日 a working Saturday.
+    await page.locator(`[data-day="${next}-01-01"][data-kind="holiday"]`).first().waitFor();
+    await page.locator(`[data-day="${next}-02-20"][data-kind="makeup"]`).first().waitFor();
+    await checkPage(page, 'calendar-saved');
     await page.context().close();
   });
 });

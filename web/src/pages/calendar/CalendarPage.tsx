@@ -161,7 +161,11 @@ function CorrectDay({ day, onClose, onSaved }: { day: CalendarDay; onClose: () =
 }
 
 function Rollouts() {
-  const list = useQuery({ queryKey: ['calendar', 'rollouts'], queryFn: calendar.rollouts });
+  const list = useQuery({
+    queryKey: ['calendar', 'rollouts'],
+    queryFn: calendar.rollouts,
+    refetchInterval: (q) => (q.state.data?.some((r) => r.status === 'pending') ? 2000 : false),
+  });
   if (list.error) return <LoadError error={list.error} onRetry={() => void list.refetch()} />;
   return (
     <Card title="时限重算记录">
@@ -202,7 +206,8 @@ export default function CalendarPage() {
 
   return (
     <Flex vertical gap="middle">
-      {years.data.warning && <Alert type="warning" showIcon title={years.data.warning.message} />}
+      {/* The year card says it when that year is the one shown. */}
+      {years.data.warning && years.data.warning.year !== year && <Alert type="warning" showIcon title={years.data.warning.message} />}
       <Card
         title="节假日安排"
         extra={
@@ -253,7 +258,16 @@ export default function CalendarPage() {
           {saved.changed && saved.rollout ? <RolloutResult id={saved.rollout.id} /> : <Alert type="info" showIcon title="与已保存的安排相同，没有变化。" />}
         </Card>
       )}
-      {isAdmin && <EnterYear year={year} onSaved={setSaved} />}
+      {isAdmin && (
+        <EnterYear
+          year={year}
+          onSaved={(change) => {
+            // Stay on the year just entered (shown by default only while it was missing).
+            setChosen(change.calendar.year);
+            setSaved(change);
+          }}
+        />
+      )}
       {v && v.changes.length > 0 && (
         <Card title="调整记录">
           <Table

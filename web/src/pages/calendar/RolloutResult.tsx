@@ -14,14 +14,18 @@ type Due = MeasureRow['after'][number];
 const DUE_NAMES: Record<string, string> = { acknowledge: '签收期限', report: '进展反馈期限', deadline: '完成时限', review: '销号审核期限' };
 const sameItem = (a: Due, b: Due) => a.kind === b.kind && a.departmentId === b.departmentId && a.round === b.round;
 
-/** Each due time that moved: `签收期限（省医保局）2027年1月4日 24:00 → 2027年1月5日 24:00`. */
+/**
+ * Each due time that moved — `签收期限（省医保局）：2027年1月4日 24:00 → 2027年1月5日 24:00` — or, for an
+ * item already overdue, when its next escalation now falls.
+ */
 function movedDues(m: MeasureRow, names: Map<string, string>): string[] {
+  const at = (iso: string | null | undefined) => (iso ? formatDateTime(iso) : '—');
   return m.after.flatMap((a) => {
     const b = m.before.find((x) => sameItem(x, a));
-    if (b && b.dueAt === a.dueAt) return [];
-    const who = a.departmentId ? `（${names.get(a.departmentId) ?? a.departmentId}）` : '';
-    const round = a.round ? `第${a.round}轮` : '';
-    return [`${round}${DUE_NAMES[a.kind] ?? a.kind}${who}：${b ? formatDateTime(b.dueAt) : '—'} → ${formatDateTime(a.dueAt)}`];
+    const what = `${a.round ? `第${a.round}轮` : ''}${DUE_NAMES[a.kind] ?? a.kind}${a.departmentId ? `（${names.get(a.departmentId) ?? a.departmentId}）` : ''}`;
+    if (!b || b.dueAt !== a.dueAt) return [`${what}：${at(b?.dueAt)} → ${at(a.dueAt)}`];
+    if (b.nextRungAt !== a.nextRungAt) return [`${what}的下一级督办：${at(b.nextRungAt)} → ${at(a.nextRungAt)}`];
+    return [];
   });
 }
 
