@@ -81,8 +81,9 @@ function EnterYear({ year, onSaved }: { year: number; onSaved: (change: Calendar
     onSuccess: async (result) => {
       setPreview(null);
       setNotice('');
-      await queryClient.invalidateQueries({ queryKey: ['calendar'] });
+      // First pin the year, then refresh: the refreshed list no longer warns about it.
       onSaved(result);
+      await queryClient.invalidateQueries({ queryKey: ['calendar'] });
     },
   });
   const current = preview?.notice === notice ? preview.result : null;
@@ -204,8 +205,21 @@ export default function CalendarPage() {
   const options = [...new Set([...known, thisYear(), thisYear() + 1])].sort((a, b) => a - b);
   const v = view.data;
 
+  const enterYear = (
+    <EnterYear
+      year={year}
+      onSaved={(change) => {
+        // Stay on the year just entered (shown by default only while it was missing).
+        setChosen(change.calendar.year);
+        setSaved(change);
+      }}
+    />
+  );
+
   return (
     <Flex vertical gap="middle">
+      {/* A year not entered yet: the form comes first (its grid would only show weekends). */}
+      {isAdmin && v && !v.known && enterYear}
       {/* The year card says it when that year is the one shown. */}
       {years.data.warning && years.data.warning.year !== year && <Alert type="warning" showIcon title={years.data.warning.message} />}
       <Card
@@ -258,16 +272,7 @@ export default function CalendarPage() {
           {saved.changed && saved.rollout ? <RolloutResult id={saved.rollout.id} /> : <Alert type="info" showIcon title="与已保存的安排相同，没有变化。" />}
         </Card>
       )}
-      {isAdmin && (
-        <EnterYear
-          year={year}
-          onSaved={(change) => {
-            // Stay on the year just entered (shown by default only while it was missing).
-            setChosen(change.calendar.year);
-            setSaved(change);
-          }}
-        />
-      )}
+      {isAdmin && v?.known && enterYear}
       {v && v.changes.length > 0 && (
         <Card title="调整记录">
           <Table
