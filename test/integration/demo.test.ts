@@ -43,7 +43,7 @@ describe('the demo', () => {
     // A second start changes nothing.
     expect(await loadDemo(db, client, () => undefined)).toEqual([]);
     expect((await lists()).total).toBe(20);
-  });
+  }, 180_000); // loading 20 measures and their first steps takes a while on a loaded machine
 
   it('with DEMO=off loads nothing; on the demo clock a department is reminded, then the leader gets 挂牌督办, within a bounded time', async () => {
     const client = new MeasureClient(fast.client, fast.taskQueue);
