@@ -36,6 +36,7 @@ import {
   type Rag,
   type Tracker,
 } from './rules/escalation.js';
+import { listEntryOf } from './list-entry.js';
 import { rulesProblem } from './rules/escalation-schema.js';
 
 // ---- messages ----
@@ -381,22 +382,7 @@ export async function measureWorkflow(input: MeasureInput): Promise<MeasureStatu
       action,
       fromState,
       detail: extra.detail,
-      entry: {
-        list: v.list,
-        status: v.status,
-        rag: v.rag,
-        escalationLevel: v.escalationLevel,
-        leadDepartmentId: v.leadDepartmentId,
-        deadlineAt: v.deadlineAt,
-        acknowledgeDueAt: v.acknowledgeDueAt,
-        reportDueAt: v.reportDueAt,
-        reviewDueAt: v.reviewDueAt,
-        progressPercent: s.lastReport?.percent ?? null,
-        lastReportAt: v.lastReport?.at ?? null,
-        closedAt: v.closedAt,
-        calendarGapYears: v.calendarGapYears,
-        snapshot: { pending: v.pending, round: v.round, nextRoundAt: v.nextRoundAt, flagged: v.flagged, pendingExtension: v.pendingExtension, rulesVersion: v.rulesVersion, workflowId: v.workflowId },
-      },
+      entry: listEntryOf(v),
       assignments: v.assignments,
       removedDepartmentIds: extra.removed,
       report: extra.report,

@@ -13,6 +13,7 @@ import { and, asc, eq, isNotNull } from 'drizzle-orm';
 import type { MeasureClient } from '../../api/measure-client.js';
 import type { DatabaseHandle } from '../../db/client.js';
 import { assignments, auditEvents, listEntries, notificationDeliveries, notificationOutbox, progressReports } from '../../db/schema/index.js';
+import { listEntryOf } from '../../workflows/list-entry.js';
 import type { MeasureView } from '../../workflows/measure.js';
 import type { EscalationRules, LadderKind } from '../../workflows/rules/escalation.js';
 import type { Mail } from '../../test/support/receivers.js';
@@ -359,23 +360,7 @@ export function checkListEntries(input: CheckInput, snap: Snapshot): Check {
       continue;
     }
     compared++;
-    const want = {
-      seq: v.timeline.at(-1)?.seq ?? 0,
-      list: v.list,
-      status: v.status,
-      rag: v.rag,
-      escalationLevel: v.escalationLevel,
-      leadDepartmentId: v.leadDepartmentId,
-      deadlineAt: v.deadlineAt,
-      acknowledgeDueAt: v.acknowledgeDueAt,
-      reportDueAt: v.reportDueAt,
-      reviewDueAt: v.reviewDueAt,
-      progressPercent: v.lastReport?.percent ?? null,
-      lastReportAt: v.lastReport?.at ?? null,
-      closedAt: v.closedAt,
-      calendarGapYears: v.calendarGapYears,
-      snapshot: { pending: v.pending, round: v.round, nextRoundAt: v.nextRoundAt, flagged: v.flagged, pendingExtension: v.pendingExtension, rulesVersion: v.rulesVersion, workflowId: v.workflowId },
-    };
+    const want = { seq: v.timeline.at(-1)?.seq ?? 0, ...listEntryOf(v) };
     const have = {
       seq: e.seq,
       list: e.list,
